@@ -1,0 +1,7 @@
+"""Elements, chemical formulas, and the named phases and reagents of scenario files."""
+from .elements import ATOMIC_MASS, NON_METALS
+from .formula import FormulaError, composition, molar_mass
+from .minerals import MINERALS, REAGENTS
+
+__all__ = ["ATOMIC_MASS", "NON_METALS", "FormulaError", "composition", "molar_mass",
+           "MINERALS", "REAGENTS"]
