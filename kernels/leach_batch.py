@@ -250,7 +250,7 @@ def run_batch(T, V, C0, top_up, geom, mask, primary, rho, coef, Ea, T_ref, order
         t_next = t_out[k_out]
         last = t + h_try >= t_next
         h = t_next - t if last else h_try
-        if h <= 1e-14 * max(abs(t), t_end):
+        if h <= 4.0 * 2.220446049250313e-16 * abs(t) or h <= 0.0:
             status = STATUS_STEP_UNDERFLOW
             break
         for p in range(n_pop):

@@ -10,6 +10,8 @@ Typical use::
     res.units("leachate_concentration")              # 'mol/m^3'
     leachsim.save(res, "out.h5")
 """
+__version__ = "0.1.0"
+
 from .config import ConfigError, Scenario, load_scenario, parse_scenario
 from .leaching import SolverError, run_leach, run_leach_many
 from .results import Results, load, save

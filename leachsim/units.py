@@ -114,9 +114,9 @@ def describe(dims: Dims) -> str:
     den = []
     for sym, p in zip(_SI_SYMBOLS, dims):
         if p > 0:
-            num.append(sym if p == 1 else f"{sym}^{p}")
+            num.append(sym if p == 1 else f"{sym}^{p:.4g}")
         elif p < 0:
-            den.append(sym if p == -1 else f"{sym}^{-p}")
+            den.append(sym if p == -1 else f"{sym}^{-p:.4g}")
     out = " ".join(num) or "1"
     if den:
         out += "/" + "/".join(den)

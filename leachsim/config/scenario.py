@@ -219,9 +219,9 @@ def set_path(raw: dict, path: str, value: Any) -> None:
 
 
 # ---------------------------------------------------------------------------
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a TOML scenario file; raises ConfigError listing every problem."""
-    path = Path(path)
+def _read_toml(path: Path, chain: tuple[Path, ...] = ()) -> dict:
+    """Parse a scenario file.  With ``extends = "base.toml"`` (relative to the file) the file
+    starts from its base, and each top-level table it gives replaces the base's table whole."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -230,7 +230,19 @@ def load_scenario(path: str | Path) -> Scenario:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([Issue("", f"not valid TOML: {exc}")], str(path))
-    return parse_scenario(raw, str(path))
+    base_name = raw.pop("extends", None)
+    if base_name is None:
+        return raw
+    base_path = (path.parent / str(base_name)).resolve()
+    if base_path in chain:
+        raise ConfigError([Issue("extends", f"'{base_name}' extends itself (cycle)")], str(path))
+    return _read_toml(base_path, chain + (base_path,)) | raw
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a TOML scenario file; raises ConfigError listing every problem."""
+    path = Path(path)
+    return parse_scenario(_read_toml(path, (path.resolve(),)), str(path))
 
 
 def parse_scenario(raw: dict, source: str = "scenario") -> Scenario:

@@ -1,0 +1,6 @@
+"""``python -m leachsim`` is the ``leachsim`` command."""
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,184 @@
+"""Command line: ``leachsim run | check | show | plot``.
+
+Exit status: 0 success, 1 a run that failed (solver), 2 bad input (scenario
+or results file); bad input never prints a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .config import ConfigError, Scenario, load_scenario
+from .results import Results, ResultsFileError, load, save
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def _percent(x: float) -> str:
+    return f"{100.0 * x:7.2f} %"
+
+
+def summary(res: Results) -> str:
+    """A short table: final extraction per metal, leachant use, mass-balance closure."""
+    batch = res.kind == "leach-batch"
+    axis = "time" if batch else "tank"
+    end = res[axis][-1]
+    where = (f"after {end / 3600.0:.4g} h" if batch
+             else f"after {len(res[axis])} tanks ({end / 3600.0:.4g} h mean residence)")
+    lines = [f"{res.name}: {res.kind}, {where}, "
+             f"{res.scalar('temperature') - 273.15:.4g} degC, "
+             f"S/L {res.scalar('solid_liquid_ratio'):.4g} g/L", ""]
+    lines.append(f"  {'metal':<8}{'extraction':>12}{'leachate mg/L':>16}{'closure':>12}")
+    from .chemistry import ATOMIC_MASS
+
+    targets = set(res.coords.get("target", []))
+    for el in res.coords["metal"]:
+        x = res.select("extraction", element=el)[-1]
+        c = res.select("leachate_concentration", element=el)[-1] * ATOMIC_MASS[el] * 1e3
+        err = res.select("mass_balance_error", element=el)
+        mark = "*" if el in targets else " "
+        lines.append(f" {mark}{el:<8}{_percent(x):>12}{c:>16.5g}{err:>12.1e}")
+    lines.append("")
+    lines.append(f"  {'reagent':<12}{'initial mol/L':>14}{'final mol/L':>13}{'consumed kg/t':>15}")
+    for r in res.coords["reagent"]:
+        c = res.select("reagent_concentration", reagent=r)
+        use = res.select("reagent_consumption", reagent=r)[-1]
+        c0 = res.config["resolved"]["leach"]["leachant"]["concentrations"][r]
+        lines.append(f"  {r:<12}{c0 / 1e3:>14.4g}{c[-1] / 1e3:>13.4g}{use:>15.5g}")
+    lines.append("")
+    worst = res.scalar("mass_balance_error_max")
+    lines.append(f"  mass balance: max |solids + leachate - initial| / initial = {worst:.1e}"
+                 f" ({'closed' if worst < 1e-9 else 'NOT CLOSED'} to 1e-9)")
+    if batch:
+        lines.append(f"  solver: {int(res.scalar('steps_accepted'))} steps, "
+                     f"{int(res.scalar('steps_rejected'))} rejected, "
+                     f"{int(res.scalar('rhs_evaluations'))} rate evaluations")
+    if targets:
+        lines.append("  (* target metal)")
+    return "\n".join(lines)
+
+
+def describe(res: Results, path: Path) -> str:
+    """What is in a results file: provenance, scalars and every variable with units."""
+    lines = [f"{path}: {res.kind} results for '{res.name}'"]
+    prov = res.provenance
+    lines.append(f"  written {prov.get('created', '?')} by leachsim {prov.get('leachsim', '?')} "
+                 f"(numba {prov.get('numba', '?')}, python {prov.get('python', '?')})")
+    lines.append("  axes:")
+    for k, labels in res.coords.items():
+        shown = ", ".join(labels[:8]) + (", ..." if len(labels) > 8 else "")
+        lines.append(f"    {k:<14} {len(labels):>4}  {shown}")
+    lines.append("  variables:")
+    for k, v in res.variables.items():
+        shape = "x".join(str(n) for n in v.values.shape) or "scalar"
+        lines.append(f"    {k:<24} [{v.units}] ({', '.join(v.dims)}) {shape}: {v.description}")
+    lines.append("  scalars:")
+    for k, (value, unit) in res.scalars.items():
+        lines.append(f"    {k:<24} {value:.6g} {unit}")
+    lines.append("  scenario stored in /config (raw file and resolved SI values)")
+    return "\n".join(lines)
+
+
+def _cmd_check(args) -> int:
+    sc = load_scenario(args.scenario)
+    psd = sc.solid.size
+    print(f"{args.scenario}: OK - '{sc.name}', {sc.leach.type} leach at "
+          f"{sc.leach.temperature - 273.15:.4g} degC; {len(sc.solid.phases)} phases "
+          f"({len(sc.solid.reacting)} reacting), {len(psd.diameters)} size classes, "
+          f"reagents {', '.join(sc.leach.leachant.reagents)}; metals {', '.join(sc.metals)}")
+    return 0
+
+
+def _default_output(sc: Scenario) -> Path:
+    return Path("results") / f"{sc.name}.h5"
+
+
+def _cmd_run(args) -> int:
+    from .leaching import run_leach
+
+    sc = load_scenario(args.scenario)
+    out = Path(args.output) if args.output else _default_output(sc)
+    t0 = time.perf_counter()
+    res = run_leach(sc)
+    elapsed = time.perf_counter() - t0
+    save(res, out)
+    if not args.quiet:
+        print(summary(res))
+        print(f"\n  wrote {out} ({elapsed:.2f} s)")
+    return 0
+
+
+def _cmd_show(args) -> int:
+    res = load(args.results)
+    print(describe(res, Path(args.results)))
+    if res.kind.startswith("leach"):
+        print()
+        print(summary(res))
+    return 0
+
+
+def _cmd_plot(args) -> int:
+    from .plotting import save_figures
+
+    res = load(args.results)
+    outdir = Path(args.outdir) if args.outdir else Path(args.results).with_suffix("")
+    paths = save_figures(res, outdir, formats=tuple(args.format))
+    for p in paths:
+        print(p)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="leachsim", description="Hydrometallurgical recovery "
+                                "simulator: leaching of wastes into a metal-rich leachate.")
+    from . import __version__
+
+    p.add_argument("--version", action="version", version=f"leachsim {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="run a scenario and write one HDF5 results file")
+    r.add_argument("scenario", help="scenario file (TOML)")
+    r.add_argument("-o", "--output", help="results file (default results/<name>.h5)")
+    r.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    r.set_defaults(func=_cmd_run)
+    c = sub.add_parser("check", help="validate a scenario without running it")
+    c.add_argument("scenario")
+    c.set_defaults(func=_cmd_check)
+    s = sub.add_parser("show", help="print what is in a results file")
+    s.add_argument("results")
+    s.set_defaults(func=_cmd_show)
+    pl = sub.add_parser("plot", help="write the figures of a results file (PNG and PDF)")
+    pl.add_argument("results")
+    pl.add_argument("-o", "--outdir", help="folder for the figures (default: beside the file)")
+    pl.add_argument("--format", nargs="+", default=["png", "pdf"], choices=["png", "pdf", "svg"])
+    pl.set_defaults(func=_cmd_plot)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from .leaching import SolverError
+
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(f"leachsim: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ResultsFileError as exc:
+        print(f"leachsim: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except SolverError as exc:
+        print(f"leachsim: run failed: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except BrokenPipeError:  # output piped into e.g. `head`
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("leachsim: interrupted; no results file written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
