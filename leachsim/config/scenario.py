@@ -350,11 +350,14 @@ def _solid(r: Reader | None, reagents, leachant, issues) -> Solid | None:
     if not phase_readers:
         r.error("phases", "no phase given ([[solid.phases]])")
     ok = [p for p in phases if p is not None]
-    if len(ok) == len(phases) and ok:
-        total = sum(p.mass_fraction for p in ok)
+    fractions = [p.table.get("mass_fraction") for p in phase_readers]
+    if fractions and all(isinstance(w, (int, float)) and not isinstance(w, bool)
+                         for w in fractions):
+        total = float(sum(fractions))
         if abs(total - 1.0) > 1e-6:
             r.error("phases", f"mass fractions add up to {total:.6g}, expected 1 "
                               f"(list the remainder as an inert phase)")
+    if len(ok) == len(phases) and ok:
         names = [p.name for p in ok]
         for i, n in enumerate(names):
             if names.index(n) != i:

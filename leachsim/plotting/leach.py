@@ -21,7 +21,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter, NullLocator
 from matplotlib.transforms import offset_copy
 
 from ..chemistry import ATOMIC_MASS
@@ -34,6 +34,7 @@ _GRID = {"color": "0.88", "linewidth": 0.6}
 _LEGEND = {"frameon": False, "borderaxespad": 0.0, "handlelength": 1.8, "fontsize": 9,
            "title_fontsize": 9, "alignment": "left"}
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
+_PERCENT_TOP = 103.0  # 0-100 % axes: headroom so that lines at 100 % clear the top spine
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -57,10 +58,20 @@ def _chem(formula: str) -> str:
     return re.sub(r"(?<=[A-Za-z)\]])(\d+(?:\.\d+)?)", r"$_{\1}$", formula)
 
 
+def _metals(results: Results) -> list[str]:
+    """Metals, targets first (``coords["metal"]``; all elements when a file lacks it)."""
+    return list(results.coords.get("metal", results.coords["element"]))
+
+
+def _element_order(results: Results) -> list[str]:
+    """Elements: metals (targets first), then the rest."""
+    order = _metals(results)
+    return order + [e for e in results.coords["element"] if e not in order]
+
+
 def _element_colors(results: Results) -> dict[str, tuple]:
     """One fixed colour per element (targets first), the same in every figure."""
-    order = list(results.coords.get("metal", []))
-    order += [e for e in results.coords["element"] if e not in order]
+    order = _element_order(results)
     cmap = colormaps["tab10" if len(order) <= 10 else "tab20"]
     return {e: cmap(i % cmap.N) for i, e in enumerate(order)}
 
@@ -71,6 +82,11 @@ def _new_axes(nrows: int = 1, **kw):
 
     _, axes = plt.subplots(nrows, 1, layout="constrained", squeeze=False, **kw)
     return list(axes[:, 0])
+
+
+def _percent_axis(ax) -> None:
+    ax.set_ylim(0.0, _PERCENT_TOP)
+    ax.set_yticks(np.arange(0.0, 100.1, 20.0))
 
 
 def _style(ax) -> None:
@@ -115,8 +131,8 @@ def _end_state(results: Results) -> str:
 def plot_extraction(results: Results, ax=None):
     """Extraction (% of each metal's initial amount) vs time (h), or vs tank for a cascade.
 
-    One line per metal (``coords["metal"]``); target metals are drawn bolder.
-    Returns the axes.
+    One line per metal (``coords["metal"]``); target metals are drawn bolder; the
+    legend gives each metal's final extraction.  Returns the axes.
     """
     cascade = _check(results)
     if ax is None:
@@ -124,16 +140,15 @@ def plot_extraction(results: Results, ax=None):
     x, xlabel = _x(results)
     colors = _element_colors(results)
     targets = set(results.coords.get("target", []))
-    for metal in results.coords["metal"]:
+    for metal in _metals(results):
         y = 100.0 * results.select("extraction", element=metal)
         target = metal in targets
         ax.plot(x, y, color=colors[metal], gid=f"extraction:{metal}",
-                label=f"{metal} (target)" if target else metal,
+                label=f"{metal}{' (target)' if target else ''}: {y[-1]:.1f} %",
                 linewidth=2.6 if target else 1.4, zorder=3 if target else 2,
                 marker="o" if cascade else None, markersize=6 if target else 4.5,
                 clip_on=False)
-    ax.set_ylim(0.0, 100.0)
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    _percent_axis(ax)
     ax.set_ylabel("Extraction (%)")
     ax.set_xlabel(xlabel)
     if cascade:
@@ -142,7 +157,7 @@ def plot_extraction(results: Results, ax=None):
         ax.set_xlim(x[0], x[-1])
     _style(ax)
     ax.set_title(f"{results.name}: metal extraction", fontsize=11, loc="left")
-    _legend_right(ax, title="Metal")
+    _legend_right(ax, title="Metal: final")
     return ax
 
 
@@ -176,8 +191,9 @@ def plot_leachate(results: Results, axes=None):
     targets = set(results.coords.get("target", []))
 
     conc = leachate_mg_per_l(results)
-    drawn = {el: c for el, c in conc.items() if np.any(c > 0)}
-    absent = [el for el in conc if el not in drawn]
+    order = _element_order(results)
+    drawn = {el: conc[el] for el in order if np.any(conc[el] > 0)}
+    absent = [el for el in order if el not in drawn]
     for el, c in drawn.items():
         ax_c.plot(x, c, color=colors[el], gid=f"leachate:{el}",
                   label=f"{el} (target)" if el in targets else el,
@@ -203,7 +219,8 @@ def plot_leachate(results: Results, axes=None):
         ax_r.plot(x, c, color=reagent_colors(k % reagent_colors.N), gid=f"leachant:{rg}",
                   label=_chem(rg), linewidth=1.8, marker="s" if cascade else None,
                   markersize=4.5)
-    ax_r.set_ylim(bottom=0.0)
+    top = max((float(np.max(line.get_ydata())) for line in ax_r.get_lines()), default=0.0)
+    ax_r.set_ylim(0.0, 1.08 * top if top > 0 else 1.0)
     ax_r.set_ylabel(f"Free {_chem(reagents[0])} (mol/L)" if len(reagents) == 1
                     else "Free leachant (mol/L)")
 
@@ -236,7 +253,8 @@ def plot_conversion_by_size(results: Results, ax=None, mass_fractions: bool = Tr
 
     Markers and lines per phase, at the end of a batch run or leaving the last tank
     of a cascade.  With ``mass_fractions`` the mass fraction (%) of each size class
-    is shown as light grey steps on a right-hand axis.  Returns the (left) axes.
+    is shown as light grey steps on a right-hand axis (when there is more than one
+    class).  Returns the (left) axes.
     """
     _check(results)
     if ax is None:
@@ -257,8 +275,13 @@ def plot_conversion_by_size(results: Results, ax=None, mass_fractions: bool = Tr
     ax.set_xscale("log")
     edges = _class_edges(d)
     ax.set_xlim(edges[0], edges[-1])
-    ax.set_ylim(0.0, 100.0)
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    _percent_axis(ax)
+    if edges[-1] / edges[0] < 10.0:  # less than a decade: tick the class diameters themselves
+        ax.set_xticks(d, labels=[f"{v:.3g}" for v in d])
+        ax.xaxis.set_minor_locator(NullLocator())
+    else:
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))  # not 10^n
+        ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("Particle diameter (µm)")
     ax.set_ylabel("Conversion (%)")
     _style(ax)
@@ -266,7 +289,7 @@ def plot_conversion_by_size(results: Results, ax=None, mass_fractions: bool = Tr
                  fontsize=11, loc="left")
     handles, labels = ax.get_legend_handles_labels()
     pad = 8.0
-    if mass_fractions:
+    if mass_fractions and d.size > 1:
         frac = 100.0 * np.asarray(results["class_mass_fraction"], float)[order]
         twin = ax.twinx()
         twin.stairs(frac, edges, fill=True, facecolor="0.9", edgecolor="0.75",

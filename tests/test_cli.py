@@ -1,0 +1,105 @@
+"""The command line: exit codes, no tracebacks on bad input, complete-or-absent results files."""
+import subprocess
+import sys
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+
+import leachsim
+from leachsim.cli import main
+
+from conftest import CONFIGS
+
+SCENARIO = CONFIGS / "bof_slag_vanadium_h2so4.toml"
+
+
+def run_cli(*args):
+    """The real console entry point in a subprocess (exit status, stdout, stderr)."""
+    p = subprocess.run([sys.executable, "-m", "leachsim", *map(str, args)],
+                       capture_output=True, text=True, timeout=300)
+    return p.returncode, p.stdout, p.stderr
+
+
+def test_run_writes_results_and_summary(tmp_path, capsys):
+    out = tmp_path / "r.h5"
+    assert main(["run", str(SCENARIO), "-o", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "V " in text and "H2SO4" in text and "mass balance" in text
+    res = leachsim.load(out)
+    assert res.kind == "leach-batch"
+    assert res.select("extraction", element="V")[-1] == pytest.approx(0.953, abs=0.05)
+    assert res.units("leachate_concentration") == "mol/m^3"
+    with h5py.File(out) as f:
+        assert f["data/extraction"].attrs["units"] == "1"
+        assert "numba" in f["provenance"].attrs
+        assert "schema_version" in f["config"].attrs["raw"]
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_show_and_check(tmp_path, capsys):
+    out = tmp_path / "r.h5"
+    main(["run", str(SCENARIO), "-o", str(out), "-q"])
+    assert capsys.readouterr().out == ""
+    assert main(["show", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "extraction" in text and "[mol/m^3]" in text and "leachsim" in text
+    assert main(["check", str(SCENARIO)]) == 0
+    assert "OK" in capsys.readouterr().out
+
+
+def test_bad_scenario_exits_2_without_traceback(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(SCENARIO.read_text().replace('temperature = "90 degC"',
+                                                'temperature = "-90 kg"')
+                   .replace("duration =", "duraton ="))
+    for cmd in ("check", "run"):
+        code, out, err = run_cli(cmd, bad, *(["-o", tmp_path / "x.h5"] if cmd == "run" else []))
+        assert code == 2
+        assert "Traceback" not in err
+        assert "leach.temperature" in err and "leach.duraton" in err
+        assert "did you mean 'duration'" in err
+    assert not (tmp_path / "x.h5").exists()
+
+
+def test_missing_and_foreign_files_exit_2(tmp_path):
+    code, _, err = run_cli("run", tmp_path / "nope.toml")
+    assert code == 2 and "cannot read scenario file" in err and "Traceback" not in err
+    junk = tmp_path / "junk.h5"
+    junk.write_bytes(b"not hdf5")
+    code, _, err = run_cli("show", junk)
+    assert code == 2 and "Traceback" not in err
+
+
+def test_failed_save_leaves_no_file(tmp_path, monkeypatch):
+    """An error while writing removes the partial file: results are complete or absent."""
+    res = leachsim.run(leachsim.load_scenario(SCENARIO))
+    out = tmp_path / "r.h5"
+
+    class Boom(Exception):
+        pass
+
+    real = h5py.Group.create_dataset
+    calls = {"n": 0}
+
+    def failing(self, *a, **k):
+        calls["n"] += 1
+        if calls["n"] > 3:
+            raise Boom()
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(h5py.Group, "create_dataset", failing)
+    with pytest.raises(Boom):
+        leachsim.save(res, out)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_results_round_trip(tmp_path):
+    res = leachsim.run(leachsim.load_scenario(SCENARIO))
+    back = leachsim.load(leachsim.save(res, tmp_path / "r.h5"))
+    for name, var in res.variables.items():
+        np.testing.assert_array_equal(back[name], var.values)
+        assert back.units(name) == var.units
+    assert back.coords == res.coords
+    assert back.config["raw"]["meta"]["name"] == "bof_slag_vanadium_h2so4"
