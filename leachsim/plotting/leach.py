@@ -10,7 +10,9 @@ Batch runs are drawn against time (h); cascade runs against tank number,
 with the cumulative mean residence time (h) on a secondary top axis.
 Every data line carries a gid ``"<figure>:<label>"`` (``"extraction:V"``,
 ``"leachate:Ca"``, ``"leachant:H2SO4"``, ``"conversion:larnite"``) so that
-it can be found again programmatically.
+it can be found again programmatically.  Legends stand outside the data, to the
+right of the axes: on axes of your own, use a constrained layout or
+``savefig(..., bbox_inches="tight")`` so that they are not cut off.
 """
 from __future__ import annotations
 
