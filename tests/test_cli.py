@@ -16,8 +16,9 @@ SCENARIO = CONFIGS / "bof_slag_vanadium_h2so4.toml"
 
 
 def run_cli(*args):
-    """The real console entry point in a subprocess (exit status, stdout, stderr)."""
-    p = subprocess.run([sys.executable, "-m", "leachsim", *map(str, args)],
+    """The installed command in a subprocess (exit status, stdout, stderr).  It runs outside
+    the repository, where the source tree cannot shadow the installed package."""
+    p = subprocess.run([sys.executable, "-m", "leachsim", *map(str, args)], cwd="/",
                        capture_output=True, text=True, timeout=300)
     return p.returncode, p.stdout, p.stderr
 
