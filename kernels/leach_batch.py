@@ -90,14 +90,16 @@ def progress_rate_ratio(geom, xi, tau1, sigma):
 
 
 @njit(**JIT_OPTS)
-def setup_populations(T, geom, mask, rho, nu_primary, coef, Ea, T_ref, R0, tau1, total):
-    """Fill tau1[p, m] (unit-concentration times at temperature T) and total[p] = t_ref(0).
+def setup_populations(T, geom, mask, primary, rho, nu, coef, Ea, T_ref, R0):
+    """tau1[p, m] (unit-concentration times at temperature T, s) and total[p] = t_ref(0).
 
     coef[j, m] are the reference coefficients Sh*D_L, D_e, k_s at T_ref[j, m]
-    with activation energies Ea[j, m] (J/mol).
+    with activation energies Ea[j, m] (J/mol); population p = i * n_phase + j.
     """
     n_class = R0.shape[0]
     n_phase = geom.shape[0]
+    tau1 = np.zeros((n_class * n_phase, N_MECH))
+    total = np.zeros(n_class * n_phase)
     ones = np.ones(N_MECH)
     k = np.zeros(N_MECH)
     for j in range(n_phase):
@@ -108,9 +110,10 @@ def setup_populations(T, geom, mask, rho, nu_primary, coef, Ea, T_ref, R0, tau1,
                 k[m] = 0.0
         for i in range(n_class):
             p = i * n_phase + j
-            unit_times(geom[j], mask[j], R0[i], rho[j], nu_primary[j],
+            unit_times(geom[j], mask[j], R0[i], rho[j], nu[j, primary[j]],
                        k[FILM], k[ASH], k[REACTION], tau1[p])
             total[p] = elapsed(geom[j], 0.0, tau1[p], ones)
+    return tau1, total
 
 
 @njit(**JIT_OPTS)
@@ -191,12 +194,7 @@ def run_batch(T, V, C0, top_up, geom, mask, primary, rho, coef, Ea, T_ref, order
     n_pop = n0.shape[0]
     n_r = C0.shape[0]
     n_e = release.shape[1]
-    nu_primary = np.empty(n_phase)
-    for j in range(n_phase):
-        nu_primary[j] = nu[j, primary[j]]
-    tau1 = np.zeros((n_pop, N_MECH))
-    total = np.zeros(n_pop)
-    setup_populations(T, geom, mask, rho, nu_primary, coef, Ea, T_ref, R0, tau1, total)
+    tau1, total = setup_populations(T, geom, mask, primary, rho, nu, coef, Ea, T_ref, R0)
 
     xi = np.ones(n_pop)
     X = np.zeros(n_pop)

@@ -120,12 +120,7 @@ def run_cascade(T, Q_L, C_feed, top_up, geom, mask, primary, rho, coef, Ea, T_re
     n_pop = F.shape[0]
     n_r = C_feed.shape[0]
     n_tank = tau_res.shape[0]
-    nu_primary = np.empty(n_phase)
-    for j in range(n_phase):
-        nu_primary[j] = nu[j, primary[j]]
-    tau1 = np.zeros((n_pop, N_MECH))
-    total = np.zeros(n_pop)
-    setup_populations(T, geom, mask, rho, nu_primary, coef, Ea, T_ref, R0, tau1, total)
+    tau1, total = setup_populations(T, geom, mask, primary, rho, nu, coef, Ea, T_ref, R0)
 
     H = np.zeros((n_pop, n_grid + 1))
     H[:, n_grid] = 1.0  # feed: all particles unreacted, xi = 1

@@ -472,22 +472,8 @@ def _phase(r: Reader, reagents, leachant) -> Phase | None:
             elif M is not None:
                 elements[el] = elements.get(el, 0.0) + frac * M / ATOMIC_MASS[el]
         trace.done()
-    consumes: dict[str, float] = {}
-    cons = r.sub("consumes", required=False)
-    if cons is not None:
-        for reagent in list(cons.table):
-            cons.seen.add(reagent)
-            if reagent not in reagents:
-                cons.error(reagent, f"'{reagent}' is not a reagent of leach.leachant"
-                                    f"{suggest(reagent, reagents)}")
-                ok = False
-                continue
-            v = cons.convert(reagent, cons.table[reagent], units.DIMENSIONLESS, ge=0.0)
-            if v is None:
-                ok = False
-            else:
-                consumes[reagent] = v
-        cons.done()
+    consumes, cons_ok = _per_reagent(r.sub("consumes", required=False), reagents)
+    ok = ok and cons_ok
     kin_r = r.sub("kinetics", required=False)
     kinetics = _kinetics(kin_r, reagents, consumes, leachant) if kin_r else None
     if kin_r is not None and kinetics is None:
@@ -496,6 +482,28 @@ def _phase(r: Reader, reagents, leachant) -> Phase | None:
     if not ok or None in (name, w, M):
         return None
     return Phase(name, formula, M, w, elements, consumes, kinetics)
+
+
+def _per_reagent(r: Reader | None, reagents, le=None) -> tuple[dict[str, float], bool]:
+    """A table keyed by reagent name with non-negative numbers (stoichiometry, orders)."""
+    out: dict[str, float] = {}
+    if r is None:
+        return out, True
+    ok = True
+    for reagent in list(r.table):
+        r.seen.add(reagent)
+        if reagent not in reagents:
+            r.error(reagent, f"'{reagent}' is not a reagent of leach.leachant"
+                             f"{suggest(reagent, reagents)}")
+            ok = False
+            continue
+        v = r.convert(reagent, r.table[reagent], units.DIMENSIONLESS, ge=0.0, le=le)
+        if v is None:
+            ok = False
+        else:
+            out[reagent] = v
+    r.done()
+    return out, ok
 
 
 def _kinetics(r: Reader, reagents, consumes, leachant) -> Kinetics | None:
@@ -515,18 +523,8 @@ def _kinetics(r: Reader, reagents, consumes, leachant) -> Kinetics | None:
             rates[mech] = None
             continue
         if mech == "reaction":
-            o = sub.sub("orders", required=False)
-            if o is not None:
-                for reagent in list(o.table):
-                    o.seen.add(reagent)
-                    if reagent not in reagents:
-                        o.error(reagent, f"'{reagent}' is not a reagent of leach.leachant"
-                                         f"{suggest(reagent, reagents)}")
-                        continue
-                    v = o.convert(reagent, o.table[reagent], units.DIMENSIONLESS, ge=0.0, le=5.0)
-                    if v is not None:
-                        orders[reagent] = v
-                o.done()
+            if sub.has("orders"):
+                orders, _ = _per_reagent(sub.sub("orders"), reagents, le=5.0)
             else:
                 sub.error("orders", "missing (required): reaction orders, e.g. "
                                     "orders = { H2SO4 = 1 }")

@@ -65,6 +65,14 @@ def run_leach(scenario: Scenario) -> Results:
     return run_leach_many([scenario])[0]
 
 
+def _outputs(n: int, n_points: int, a: LeachArrays):
+    """Zeroed kernel outputs for n scenarios: X, C, consumed, M, stats, status."""
+    n_r, n_ph, n_e, n_c = a.structure
+    return (np.zeros((n, n_points, n_c * n_ph)), np.zeros((n, n_points, n_r)),
+            np.zeros((n, n_points, n_r)), np.zeros((n, n_points, n_e)), np.zeros((n, 4)),
+            np.zeros(n, np.int64))
+
+
 def _check(status: np.ndarray, stats: np.ndarray, scenarios: list[Scenario], where: str) -> None:
     for s, code, st in zip(scenarios, status, stats):
         if code != 0:
@@ -75,14 +83,7 @@ def _check(status: np.ndarray, stats: np.ndarray, scenarios: list[Scenario], whe
 def _run_batch_group(scenarios: list[Scenario], arrays: list[LeachArrays]) -> list[Results]:
     n = len(scenarios)
     t_out = np.ascontiguousarray(np.stack([output_times(s) for s in scenarios]))
-    n_t = t_out.shape[1]
-    n_r, n_ph, n_e, n_c = arrays[0].structure
-    X = np.zeros((n, n_t, n_c * n_ph))
-    C = np.zeros((n, n_t, n_r))
-    cons = np.zeros((n, n_t, n_r))
-    M = np.zeros((n, n_t, n_e))
-    stats = np.zeros((n, 4))
-    status = np.zeros(n, np.int64)
+    X, C, cons, M, stats, status = _outputs(n, t_out.shape[1], arrays[0])
     s0 = scenarios[0].solver
     args = _kernel_args(arrays)
     if n == 1:  # the single-run kernel itself: no parallel machinery to compile or start
@@ -97,15 +98,8 @@ def _run_batch_group(scenarios: list[Scenario], arrays: list[LeachArrays]) -> li
 
 def _run_cascade_group(scenarios: list[Scenario], arrays: list[LeachArrays]) -> list[Results]:
     n = len(scenarios)
-    n_tank = scenarios[0].leach.tanks
-    n_r, n_ph, n_e, n_c = arrays[0].structure
     taus = np.ascontiguousarray(np.array([s.leach.residence_times for s in scenarios]))
-    X = np.zeros((n, n_tank, n_c * n_ph))
-    C = np.zeros((n, n_tank, n_r))
-    cons = np.zeros((n, n_tank, n_r))
-    M = np.zeros((n, n_tank, n_e))
-    stats = np.zeros((n, 4))
-    status = np.zeros(n, np.int64)
+    X, C, cons, M, stats, status = _outputs(n, scenarios[0].leach.tanks, arrays[0])
     args = _kernel_args(arrays)
     grid = scenarios[0].solver.grid
     if n == 1:
