@@ -117,8 +117,9 @@ def setup_populations(T, geom, mask, primary, rho, nu, coef, Ea, T_ref, R0):
 
 
 @njit(**JIT_OPTS)
-def _state(phi, geom, n_phase, tau1, total, xi, X):
-    ones = np.ones(N_MECH)
+def _state(phi, geom, n_phase, tau1, total, ones, xi, X):
+    """xi and X of every population from its progress phi; xi holds the previous values on
+    entry and serves as the Newton starting guess (the stages of a step are close)."""
     for p in range(phi.shape[0]):
         j = p % n_phase
         if total[p] <= 0.0 or phi[p] >= 1.0:
@@ -126,7 +127,7 @@ def _state(phi, geom, n_phase, tau1, total, xi, X):
         elif phi[p] <= 0.0:
             xi[p] = 1.0
         else:
-            xi[p] = xi_at_elapsed(geom[j], phi[p] * total[p], tau1[p], ones)
+            xi[p] = xi_at_elapsed(geom[j], phi[p] * total[p], tau1[p], ones, xi[p])
         X[p] = 1.0 - xi[p] * xi[p] * xi[p]
 
 
@@ -148,11 +149,14 @@ def leachate(X, n0, V, C0, top_up, nu, release, C, consumed, M):
 
 
 @njit(**JIT_OPTS)
-def _rhs(phi, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total,
+def _rhs(phi, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total, ones,
          xi, X, C, consumed, M, sigma, dphi):
+    """dphi/dt; sigma[j, m] is work space for the driving forces of each phase."""
     n_phase = geom.shape[0]
-    _state(phi, geom, n_phase, tau1, total, xi, X)
+    _state(phi, geom, n_phase, tau1, total, ones, xi, X)
     leachate(X, n0, V, C0, top_up, nu, release, C, consumed, M)
+    for j in range(n_phase):
+        drive(C, primary[j], orders[j], sigma[j])
     for p in range(phi.shape[0]):
         j = p % n_phase
         if total[p] <= 0.0:
@@ -160,8 +164,7 @@ def _rhs(phi, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total
             continue
         # past phi = 1 the particle is consumed (X = 1); phi keeps the rate at xi = 0 so
         # that the right-hand side stays smooth and the step control sees no kink
-        drive(C, primary[j], orders[j], sigma)
-        dphi[p] = progress_rate_ratio(geom[j], xi[p], tau1[p], sigma) / total[p]
+        dphi[p] = progress_rate_ratio(geom[j], xi[p], tau1[p], sigma[j]) / total[p]
 
 
 @njit(**JIT_OPTS)
@@ -201,7 +204,8 @@ def run_batch(T, V, C0, top_up, geom, mask, primary, rho, coef, Ea, T_ref, order
     C = np.empty(n_r)
     consumed = np.zeros(n_r)
     M = np.zeros(n_e)
-    sigma = np.zeros(N_MECH)
+    sigma = np.zeros((n_phase, N_MECH))
+    ones = np.ones(N_MECH)
     y = np.zeros(n_pop)
     y_new = np.zeros(n_pop)
     ytmp = np.zeros(n_pop)
@@ -220,7 +224,7 @@ def run_batch(T, V, C0, top_up, geom, mask, primary, rho, coef, Ea, T_ref, order
     t = 0.0
     stats[:] = 0.0
 
-    _rhs(y, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total,
+    _rhs(y, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total, ones,
          xi, X, C, consumed, M, sigma, k1)
     n_rhs += 1
     fmax = 0.0
@@ -234,7 +238,7 @@ def run_batch(T, V, C0, top_up, geom, mask, primary, rho, coef, Ea, T_ref, order
     status = STATUS_OK
     while k_out < t_out.shape[0]:
         if t >= t_out[k_out]:
-            _state(y, geom, n_phase, tau1, total, xi, X)
+            _state(y, geom, n_phase, tau1, total, ones, xi, X)
             leachate(X, n0, V, C0, top_up, nu, release, C, consumed, M)
             X_out[k_out, :] = X
             C_out[k_out, :] = C
@@ -253,29 +257,29 @@ def run_batch(T, V, C0, top_up, geom, mask, primary, rho, coef, Ea, T_ref, order
             break
         for p in range(n_pop):
             ytmp[p] = y[p] + h * _A21 * k1[p]
-        _rhs(ytmp, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total,
+        _rhs(ytmp, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total, ones,
              xi, X, C, consumed, M, sigma, k2)
         for p in range(n_pop):
             ytmp[p] = y[p] + h * (_A31 * k1[p] + _A32 * k2[p])
-        _rhs(ytmp, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total,
+        _rhs(ytmp, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total, ones,
              xi, X, C, consumed, M, sigma, k3)
         for p in range(n_pop):
             ytmp[p] = y[p] + h * (_A41 * k1[p] + _A42 * k2[p] + _A43 * k3[p])
-        _rhs(ytmp, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total,
+        _rhs(ytmp, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total, ones,
              xi, X, C, consumed, M, sigma, k4)
         for p in range(n_pop):
             ytmp[p] = y[p] + h * (_A51 * k1[p] + _A52 * k2[p] + _A53 * k3[p] + _A54 * k4[p])
-        _rhs(ytmp, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total,
+        _rhs(ytmp, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total, ones,
              xi, X, C, consumed, M, sigma, k5)
         for p in range(n_pop):
             ytmp[p] = y[p] + h * (_A61 * k1[p] + _A62 * k2[p] + _A63 * k3[p]
                                   + _A64 * k4[p] + _A65 * k5[p])
-        _rhs(ytmp, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total,
+        _rhs(ytmp, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total, ones,
              xi, X, C, consumed, M, sigma, k6)
         for p in range(n_pop):
             y_new[p] = y[p] + h * (_B1 * k1[p] + _B3 * k3[p] + _B4 * k4[p]
                                    + _B5 * k5[p] + _B6 * k6[p])
-        _rhs(y_new, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total,
+        _rhs(y_new, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total, ones,
              xi, X, C, consumed, M, sigma, k7)
         n_rhs += 6
         for p in range(n_pop):

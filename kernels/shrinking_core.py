@@ -166,15 +166,16 @@ def resistance(geom, xi, tau1, sigma):
 
 
 @njit(**JIT_OPTS)
-def xi_at_elapsed(geom, target, tau1, sigma):
-    """Invert t(xi) = target for xi in [0, 1] (safeguarded Newton, |dxi| < 1e-15)."""
+def xi_at_elapsed(geom, target, tau1, sigma, guess):
+    """Invert t(xi) = target for xi in [0, 1]: Newton from ``guess``, kept inside a
+    bisection bracket, to |dxi| < 1e-15."""
     if target <= 0.0:
         return 1.0
     if target >= elapsed(geom, 0.0, tau1, sigma):
         return 0.0
-    lo = 0.0  # t(lo) > target
-    hi = 1.0  # t(hi) < target
-    x = 0.5
+    lo = 0.0  # t(lo) >= target
+    hi = 1.0  # t(hi) <= target
+    x = guess if 0.0 < guess < 1.0 else 0.5
     for _ in range(100):
         f = elapsed(geom, x, tau1, sigma) - target
         if f > 0.0:
@@ -186,7 +187,7 @@ def xi_at_elapsed(geom, target, tau1, sigma):
             x_new = x + f / d
         else:
             x_new = 0.5 * (lo + hi)
-        if x_new <= lo or x_new >= hi:
+        if x_new < lo or x_new > hi:
             x_new = 0.5 * (lo + hi)
         if abs(x_new - x) < 1e-15:
             return x_new

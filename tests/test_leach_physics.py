@@ -164,7 +164,9 @@ def test_reagent_limited_conversion_stops_at_stoichiometric_limit(minimal, mech)
     X_lim = 300.0 * 1e-3 / n0  # ~0.67
     X = res["conversion"][:, 0, 0]
     C = res["reagent_concentration"][:, 0]
-    assert np.all(np.diff(X) >= 0.0)
+    # once the acid is gone X is constant; the xi(phi) inversion (Newton from the previous
+    # value) may then move it by an ulp either way, so "never decreases" holds to rounding
+    assert np.all(np.diff(X) >= -4 * np.finfo(float).eps)
     assert np.all(C >= -1e-9 * 300.0) and np.all(X <= X_lim * (1 + 1e-9))
     assert abs(X[-1] / X_lim - 1.0) < 1e-9
     assert abs(C[-1]) < 1e-9 * 300.0

@@ -4,9 +4,11 @@ from __future__ import annotations
 import datetime
 import platform
 import sys
+from functools import lru_cache
 from importlib import metadata
 
 
+@lru_cache(maxsize=None)  # reading package metadata costs milliseconds; versions are fixed
 def _version(dist: str) -> str:
     try:
         return metadata.version(dist)
