@@ -24,9 +24,12 @@ and each element e in the leachate is M_e = sum_p release[j, e] n0_p X_p,
 so metal in solids plus leachate is conserved by construction.
 
 Integration: Dormand-Prince 5(4) with FSAL, elementary step control on the
-weighted RMS norm of the local error, atol + rtol |phi|, landing exactly on
-every output time.  All loops run here; Python is called once per run.
+weighted RMS norm of the local error, atol + rtol |phi|; output times inside
+a step come from the method's 4th-order continuous extension, so they do
+not shorten the steps.  All loops run here; Python is called once per run.
 """
+import math
+
 import numpy as np
 from numba import njit, prange
 
@@ -34,14 +37,13 @@ from ._numba import JIT_OPTS, PARALLEL_OPTS
 from .shrinking_core import (
     ASH,
     FILM,
+    GEOM_CORE,
     N_MECH,
     REACTION,
     arrhenius,
     drive,
     elapsed,
-    shape_slope,
     unit_times,
-    xi_at_elapsed,
 )
 
 STATUS_OK = 0
@@ -50,6 +52,7 @@ STATUS_NAN = 2
 STATUS_MAX_STEPS = 3
 
 MAX_STEPS = 1_000_000
+MAX_GROWTH = 5.0  # largest step-size increase after an accepted step
 
 # Dormand-Prince 5(4) tableau.
 _C2, _C3, _C4, _C5 = 1.0 / 5.0, 3.0 / 10.0, 4.0 / 5.0, 8.0 / 9.0
@@ -62,31 +65,92 @@ _A61, _A62, _A63, _A64, _A65 = (9017.0 / 3168.0, -355.0 / 33.0, 46732.0 / 5247.0
 _B1, _B3, _B4, _B5, _B6 = 35.0 / 384.0, 500.0 / 1113.0, 125.0 / 192.0, -2187.0 / 6784.0, 11.0 / 84.0
 _E1, _E3, _E4, _E5, _E6, _E7 = (71.0 / 57600.0, -71.0 / 16695.0, 71.0 / 1920.0,
                                 -17253.0 / 339200.0, 22.0 / 525.0, -1.0 / 40.0)
+# Continuous extension of order 4 (Shampine 1986; Hairer, Norsett & Wanner, Solving ODEs I,
+# sec. II.6): y(t + s h) = y + h sum_i k_i (P_i1 s + P_i2 s^2 + P_i3 s^3 + P_i4 s^4).
+# tests/test_leach_physics.py checks the order conditions sum_i P_i(s) c_i^q = s^(q+1)/(q+1).
+DENSE = np.array([
+    [1.0, -8048581381.0 / 2820520608.0, 8663915743.0 / 2820520608.0,
+     -12715105075.0 / 11282082432.0],
+    [0.0, 0.0, 0.0, 0.0],
+    [0.0, 131558114200.0 / 32700410799.0, -68118460800.0 / 10900136933.0,
+     87487479700.0 / 32700410799.0],
+    [0.0, -1754552775.0 / 470086768.0, 14199869525.0 / 1410260304.0,
+     -10690763975.0 / 1880347072.0],
+    [0.0, 127303824393.0 / 49829197408.0, -318862633887.0 / 49829197408.0,
+     701980252875.0 / 199316789632.0],
+    [0.0, -282668133.0 / 205662961.0, 2019193451.0 / 616988883.0,
+     -1453857185.0 / 822651844.0],
+    [0.0, 40617522.0 / 29380423.0, -110615467.0 / 29380423.0, 69997945.0 / 29380423.0],
+])
 
 
 @njit(**JIT_OPTS)
-def progress_rate_ratio(geom, xi, tau1, sigma):
-    """dt_ref/dt = [sum w_m] / [sum w_m / sigma_m]; 0 when a needed reagent is gone."""
-    num = 0.0
+def progress_polynomial(geom, tau1, c):
+    """t_ref(xi) = c0 + c1 xi + c2 xi^2 + c3 xi^3 (s), the time from xi = 1 to xi at unit
+    concentrations; c0 = t_ref(0).  Reaction gives c1 only; film and ash give c2 and c3."""
+    tf = tau1[FILM]
+    ta = tau1[ASH]
+    tr = tau1[REACTION]
+    c[1] = -tr
+    if geom == GEOM_CORE:
+        c[0] = tf + ta + tr
+        c[2] = -3.0 * ta
+        c[3] = 2.0 * ta - tf
+    else:
+        c[0] = tf + tr
+        c[2] = -tf
+        c[3] = 0.0
+
+
+@njit(**JIT_OPTS)
+def xi_at_progress(c, phi, guess):
+    """Solve t_ref(xi) = phi c0 for xi in [0, 1] (0 < phi < 1): closed form for a single
+    film or reaction resistance, else Newton from ``guess`` inside a bisection bracket."""
+    if c[2] == 0.0 and c[3] == 0.0:
+        return 1.0 - phi
+    if c[1] == 0.0 and c[2] == 0.0:
+        return (1.0 - phi) ** (1.0 / 3.0)
+    if c[1] == 0.0 and c[3] == 0.0:
+        return math.sqrt(1.0 - phi)
+    target = phi * c[0]
+    lo = 0.0  # t_ref(lo) >= target
+    hi = 1.0  # t_ref(hi) <= target
+    x = guess if 0.0 < guess < 1.0 else 0.5
+    for _ in range(100):
+        f = c[0] + x * (c[1] + x * (c[2] + x * c[3])) - target
+        if f > 0.0:
+            lo = x
+        else:
+            hi = x
+        d = c[1] + x * (2.0 * c[2] + 3.0 * x * c[3])  # dt_ref/dxi <= 0
+        x_new = x - f / d if d < 0.0 else 0.5 * (lo + hi)
+        if x_new < lo or x_new > hi:
+            x_new = 0.5 * (lo + hi)
+        if abs(x_new - x) < 1e-15 or hi - lo < 1e-15:
+            return x_new
+        x = x_new
+    return x
+
+
+@njit(**JIT_OPTS)
+def progress_rate(c, xi, sigma_diffusion, sigma_reaction):
+    """dphi/dt = [R_d + R_r] / [R_d / sigma_d + R_r / sigma_r] / c0, where R_d = -(2 c2 xi +
+    3 c3 xi^2) and R_r = -c1 are the diffusive and reaction parts of -dt_ref/dxi (s).
+
+    0 when an active resistance has no driving force; at xi = 1 under pure product-layer
+    control (R_d = R_r = 0) the limit sigma_d / c0 is taken."""
+    rd = -xi * (2.0 * c[2] + 3.0 * xi * c[3])
+    rr = -c[1]
+    if (rd > 0.0 and sigma_diffusion <= 0.0) or (rr > 0.0 and sigma_reaction <= 0.0):
+        return 0.0
+    if rd + rr == 0.0:
+        return sigma_diffusion / c[0]
     den = 0.0
-    for m in range(N_MECH):
-        if tau1[m] > 0.0:
-            w = tau1[m] * shape_slope(geom, m, xi)
-            if w > 0.0:
-                if sigma[m] <= 0.0:
-                    return 0.0
-                num += w
-                den += w / sigma[m]
-    if num == 0.0:
-        # all slopes vanish (xi = 1 under pure product-layer control): the
-        # limit of the ratio is the tau-weighted harmonic mean of the sigmas
-        for m in range(N_MECH):
-            if tau1[m] > 0.0:
-                if sigma[m] <= 0.0:
-                    return 0.0
-                num += tau1[m]
-                den += tau1[m] / sigma[m]
-    return num / den
+    if rd > 0.0:
+        den += rd / sigma_diffusion
+    if rr > 0.0:
+        den += rr / sigma_reaction
+    return (rd + rr) / (den * c[0])
 
 
 @njit(**JIT_OPTS)
@@ -117,54 +181,75 @@ def setup_populations(T, geom, mask, primary, rho, nu, coef, Ea, T_ref, R0):
 
 
 @njit(**JIT_OPTS)
-def _state(phi, geom, n_phase, tau1, total, ones, xi, X):
+def _state(phi, poly, xi, X):
     """xi and X of every population from its progress phi; xi holds the previous values on
     entry and serves as the Newton starting guess (the stages of a step are close)."""
     for p in range(phi.shape[0]):
-        j = p % n_phase
-        if total[p] <= 0.0 or phi[p] >= 1.0:
-            xi[p] = 0.0 if total[p] > 0.0 else 1.0
+        if poly[p, 0] <= 0.0:
+            xi[p] = 1.0
+        elif phi[p] >= 1.0:
+            xi[p] = 0.0
         elif phi[p] <= 0.0:
             xi[p] = 1.0
         else:
-            xi[p] = xi_at_elapsed(geom[j], phi[p] * total[p], tau1[p], ones, xi[p])
+            xi[p] = xi_at_progress(poly[p], phi[p], xi[p])
         X[p] = 1.0 - xi[p] * xi[p] * xi[p]
 
 
 @njit(**JIT_OPTS)
-def leachate(X, n0, V, C0, top_up, nu, release, C, consumed, M):
-    """Reagent concentrations C (mol/m3), reagent consumed (mol), elements dissolved M (mol)."""
+def reagents(X, n0, V, C0, top_up, nu, C, consumed):
+    """Reagent concentrations C (mol/m3) and reagent consumed (mol) at conversions X."""
     n_phase = nu.shape[0]
     consumed[:] = 0.0
-    M[:] = 0.0
     for p in range(X.shape[0]):
-        j = p % n_phase
         dn = n0[p] * X[p]
         for r in range(nu.shape[1]):
-            consumed[r] += nu[j, r] * dn
-        for e in range(release.shape[1]):
-            M[e] += release[j, e] * dn
+            consumed[r] += nu[p % n_phase, r] * dn
     for r in range(C.shape[0]):
         C[r] = C0[r] if top_up[r] else C0[r] - consumed[r] / V
 
 
 @njit(**JIT_OPTS)
-def _rhs(phi, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total, ones,
-         xi, X, C, consumed, M, sigma, dphi):
+def dissolved(X, n0, release, M):
+    """Elements dissolved M (mol) at conversions X."""
+    n_phase = release.shape[0]
+    M[:] = 0.0
+    for p in range(X.shape[0]):
+        dn = n0[p] * X[p]
+        for e in range(release.shape[1]):
+            M[e] += release[p % n_phase, e] * dn
+
+
+@njit(**JIT_OPTS)
+def _rhs(phi, primary, orders, n0, V, C0, top_up, nu, poly, xi, X, C, consumed, sigma, dphi):
     """dphi/dt; sigma[j, m] is work space for the driving forces of each phase."""
-    n_phase = geom.shape[0]
-    _state(phi, geom, n_phase, tau1, total, ones, xi, X)
-    leachate(X, n0, V, C0, top_up, nu, release, C, consumed, M)
+    n_phase = primary.shape[0]
+    _state(phi, poly, xi, X)
+    reagents(X, n0, V, C0, top_up, nu, C, consumed)
     for j in range(n_phase):
         drive(C, primary[j], orders[j], sigma[j])
-    for p in range(phi.shape[0]):
-        j = p % n_phase
-        if total[p] <= 0.0:
-            dphi[p] = 0.0
-            continue
-        # past phi = 1 the particle is consumed (X = 1); phi keeps the rate at xi = 0 so
-        # that the right-hand side stays smooth and the step control sees no kink
-        dphi[p] = progress_rate_ratio(geom[j], xi[p], tau1[p], sigma[j]) / total[p]
+    for i in range(phi.shape[0] // n_phase):
+        for j in range(n_phase):
+            p = i * n_phase + j
+            # past phi = 1 the particle is consumed (X = 1); phi keeps the rate at xi = 0 so
+            # that the right-hand side stays smooth and the step control sees no kink
+            if poly[p, 0] > 0.0:
+                dphi[p] = progress_rate(poly[p], xi[p], sigma[j, FILM], sigma[j, REACTION])
+            else:
+                dphi[p] = 0.0
+
+
+@njit(**JIT_OPTS)
+def _record(k, phi, poly, xi, X, n0, V, C0, top_up, nu, release, C, consumed, M,
+            X_out, C_out, consumed_out, M_out):
+    """Write the state phi as output row k."""
+    _state(phi, poly, xi, X)
+    reagents(X, n0, V, C0, top_up, nu, C, consumed)
+    dissolved(X, n0, release, M)
+    X_out[k, :] = X
+    C_out[k, :] = C
+    consumed_out[k, :] = consumed
+    M_out[k, :] = M
 
 
 @njit(**JIT_OPTS)
@@ -198,6 +283,9 @@ def run_batch(T, V, C0, top_up, geom, mask, primary, rho, coef, Ea, T_ref, order
     n_r = C0.shape[0]
     n_e = release.shape[1]
     tau1, total = setup_populations(T, geom, mask, primary, rho, nu, coef, Ea, T_ref, R0)
+    poly = np.zeros((n_pop, 4))
+    for p in range(n_pop):
+        progress_polynomial(geom[p % n_phase], tau1[p], poly[p])
 
     xi = np.ones(n_pop)
     X = np.zeros(n_pop)
@@ -205,7 +293,6 @@ def run_batch(T, V, C0, top_up, geom, mask, primary, rho, coef, Ea, T_ref, order
     consumed = np.zeros(n_r)
     M = np.zeros(n_e)
     sigma = np.zeros((n_phase, N_MECH))
-    ones = np.ones(N_MECH)
     y = np.zeros(n_pop)
     y_new = np.zeros(n_pop)
     ytmp = np.zeros(n_pop)
@@ -224,63 +311,52 @@ def run_batch(T, V, C0, top_up, geom, mask, primary, rho, coef, Ea, T_ref, order
     t = 0.0
     stats[:] = 0.0
 
-    _rhs(y, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total, ones,
-         xi, X, C, consumed, M, sigma, k1)
+    _rhs(y, primary, orders, n0, V, C0, top_up, nu, poly, xi, X, C, consumed, sigma, k1)
     n_rhs += 1
     fmax = 0.0
     for p in range(n_pop):
         fmax = max(fmax, abs(k1[p]))
     t_end = t_out[t_out.shape[0] - 1]
-    h_try = 0.01 / fmax if fmax > 0.0 else t_end
+    h_try = 1e-4 / fmax if fmax > 0.0 else t_end
     h_try = min(h_try, t_end)
 
+    n_out = t_out.shape[0]
     k_out = 0
+    while k_out < n_out and t_out[k_out] <= 0.0:
+        _record(k_out, y, poly, xi, X, n0, V, C0, top_up, nu, release, C, consumed, M,
+                X_out, C_out, consumed_out, M_out)
+        k_out += 1
+    w = np.zeros(7)
     status = STATUS_OK
-    while k_out < t_out.shape[0]:
-        if t >= t_out[k_out]:
-            _state(y, geom, n_phase, tau1, total, ones, xi, X)
-            leachate(X, n0, V, C0, top_up, nu, release, C, consumed, M)
-            X_out[k_out, :] = X
-            C_out[k_out, :] = C
-            consumed_out[k_out, :] = consumed
-            M_out[k_out, :] = M
-            k_out += 1
-            continue
+    while k_out < n_out:
         if n_acc + n_rej >= MAX_STEPS:
             status = STATUS_MAX_STEPS
             break
-        t_next = t_out[k_out]
-        last = t + h_try >= t_next
-        h = t_next - t if last else h_try
+        last = t + h_try >= t_end
+        h = t_end - t if last else h_try
         if h <= 4.0 * 2.220446049250313e-16 * abs(t) or h <= 0.0:
             status = STATUS_STEP_UNDERFLOW
             break
         for p in range(n_pop):
             ytmp[p] = y[p] + h * _A21 * k1[p]
-        _rhs(ytmp, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total, ones,
-             xi, X, C, consumed, M, sigma, k2)
+        _rhs(ytmp, primary, orders, n0, V, C0, top_up, nu, poly, xi, X, C, consumed, sigma, k2)
         for p in range(n_pop):
             ytmp[p] = y[p] + h * (_A31 * k1[p] + _A32 * k2[p])
-        _rhs(ytmp, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total, ones,
-             xi, X, C, consumed, M, sigma, k3)
+        _rhs(ytmp, primary, orders, n0, V, C0, top_up, nu, poly, xi, X, C, consumed, sigma, k3)
         for p in range(n_pop):
             ytmp[p] = y[p] + h * (_A41 * k1[p] + _A42 * k2[p] + _A43 * k3[p])
-        _rhs(ytmp, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total, ones,
-             xi, X, C, consumed, M, sigma, k4)
+        _rhs(ytmp, primary, orders, n0, V, C0, top_up, nu, poly, xi, X, C, consumed, sigma, k4)
         for p in range(n_pop):
             ytmp[p] = y[p] + h * (_A51 * k1[p] + _A52 * k2[p] + _A53 * k3[p] + _A54 * k4[p])
-        _rhs(ytmp, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total, ones,
-             xi, X, C, consumed, M, sigma, k5)
+        _rhs(ytmp, primary, orders, n0, V, C0, top_up, nu, poly, xi, X, C, consumed, sigma, k5)
         for p in range(n_pop):
             ytmp[p] = y[p] + h * (_A61 * k1[p] + _A62 * k2[p] + _A63 * k3[p]
                                   + _A64 * k4[p] + _A65 * k5[p])
-        _rhs(ytmp, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total, ones,
-             xi, X, C, consumed, M, sigma, k6)
+        _rhs(ytmp, primary, orders, n0, V, C0, top_up, nu, poly, xi, X, C, consumed, sigma, k6)
         for p in range(n_pop):
             y_new[p] = y[p] + h * (_B1 * k1[p] + _B3 * k3[p] + _B4 * k4[p]
                                    + _B5 * k5[p] + _B6 * k6[p])
-        _rhs(y_new, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total, ones,
-             xi, X, C, consumed, M, sigma, k7)
+        _rhs(y_new, primary, orders, n0, V, C0, top_up, nu, poly, xi, X, C, consumed, sigma, k7)
         n_rhs += 6
         for p in range(n_pop):
             err[p] = h * (_E1 * k1[p] + _E3 * k3[p] + _E4 * k4[p] + _E5 * k5[p]
@@ -290,12 +366,29 @@ def run_batch(T, V, C0, top_up, geom, mask, primary, rho, coef, Ea, T_ref, order
             status = STATUS_NAN
             break
         if e <= 1.0:
-            t = t_next if last else t + h
+            t_new = t_end if last else t + h
+            # outputs inside this step from the continuous extension; at its end, y_new
+            while k_out < n_out and t_out[k_out] <= t_new:
+                if t_out[k_out] < t_new:
+                    theta = (t_out[k_out] - t) / h
+                    for i in range(7):
+                        w[i] = theta * (DENSE[i, 0] + theta * (DENSE[i, 1] + theta * (
+                            DENSE[i, 2] + theta * DENSE[i, 3])))
+                    for p in range(n_pop):
+                        ytmp[p] = y[p] + h * (w[0] * k1[p] + w[2] * k3[p] + w[3] * k4[p]
+                                              + w[4] * k5[p] + w[5] * k6[p] + w[6] * k7[p])
+                    out = ytmp
+                else:
+                    out = y_new
+                _record(k_out, out, poly, xi, X, n0, V, C0, top_up, nu, release, C, consumed,
+                        M, X_out, C_out, consumed_out, M_out)
+                k_out += 1
+            t = t_new
             for p in range(n_pop):
                 y[p] = y_new[p]
                 k1[p] = k7[p]
             n_acc += 1
-            fac = 10.0 if e == 0.0 else min(10.0, 0.9 * e ** -0.2)
+            fac = MAX_GROWTH if e == 0.0 else min(MAX_GROWTH, 0.9 * e ** -0.2)
             h_try = max(h_try, h * fac) if last else h * fac
         else:
             n_rej += 1

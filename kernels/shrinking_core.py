@@ -46,7 +46,6 @@ vanishing reagent gives a vanishing rate without 0 * inf.
 """
 import math
 
-import numpy as np
 from numba import njit
 
 from ._numba import JIT_OPTS
@@ -81,22 +80,6 @@ def shape(geom, mech, xi):
         return 1.0 - xi * xi
     if mech == REACTION:
         return 1.0 - xi
-    return 0.0
-
-
-@njit(**JIT_OPTS)
-def shape_slope(geom, mech, xi):
-    """-dg_m/dxi, non-negative on [0, 1]."""
-    if geom == GEOM_CORE:
-        if mech == FILM:
-            return 3.0 * xi * xi
-        if mech == ASH:
-            return 6.0 * xi * (1.0 - xi)
-        return 1.0
-    if mech == FILM:
-        return 2.0 * xi
-    if mech == REACTION:
-        return 1.0
     return 0.0
 
 
@@ -146,52 +129,3 @@ def elapsed(geom, xi, tau1, sigma):
             if g > 0.0:
                 t += tau1[m] * g / sigma[m]
     return t
-
-
-@njit(**JIT_OPTS)
-def resistance(geom, xi, tau1, sigma):
-    """-dt/dxi = sum_m tau_m(1) (-g_m'(xi)) / sigma_m (s); dxi/dt = -1/resistance.
-
-    Returns inf where an active mechanism has no driving force (sigma = 0).
-    """
-    d = 0.0
-    for m in range(N_MECH):
-        if tau1[m] > 0.0:
-            s = shape_slope(geom, m, xi)
-            if s > 0.0:
-                if sigma[m] <= 0.0:
-                    return np.inf
-                d += tau1[m] * s / sigma[m]
-    return d
-
-
-@njit(**JIT_OPTS)
-def xi_at_elapsed(geom, target, tau1, sigma, guess):
-    """Invert t(xi) = target for xi in [0, 1]: Newton from ``guess``, kept inside a
-    bisection bracket, to |dxi| < 1e-15."""
-    if target <= 0.0:
-        return 1.0
-    if target >= elapsed(geom, 0.0, tau1, sigma):
-        return 0.0
-    lo = 0.0  # t(lo) >= target
-    hi = 1.0  # t(hi) <= target
-    x = guess if 0.0 < guess < 1.0 else 0.5
-    for _ in range(100):
-        f = elapsed(geom, x, tau1, sigma) - target
-        if f > 0.0:
-            lo = x
-        else:
-            hi = x
-        d = resistance(geom, x, tau1, sigma)
-        if d > 0.0 and d < np.inf:
-            x_new = x + f / d
-        else:
-            x_new = 0.5 * (lo + hi)
-        if x_new < lo or x_new > hi:
-            x_new = 0.5 * (lo + hi)
-        if abs(x_new - x) < 1e-15:
-            return x_new
-        x = x_new
-        if hi - lo < 1e-15:
-            break
-    return x

@@ -577,3 +577,34 @@ def test_run_leach_many_matches_single_runs(minimal):
         for b in range(a):
             A, B = many[a]["conversion"], many[b]["conversion"]
             assert A.shape != B.shape or np.max(np.abs(A - B)) > 1e-3
+
+
+def test_dense_output_coefficients_have_order_four():
+    """The continuous extension used for output times inside a step: sum_i P_i(s) c_i^q =
+    s^(q+1)/(q+1) for q = 0..3, and at s = 1 it is the 5th-order solution (weights b)."""
+    from fractions import Fraction
+
+    from leachsim.kernels.leach_batch import DENSE
+
+    c = np.array([0.0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1.0, 1.0])
+    b = np.array([35 / 384, 0.0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84, 0.0])
+    for q in range(4):
+        poly = (DENSE * (c ** q)[:, None]).sum(axis=0)  # coefficients of s, s^2, s^3, s^4
+        expected = np.zeros(4)
+        expected[q] = float(Fraction(1, q + 1))
+        np.testing.assert_allclose(poly, expected, atol=1e-14)
+    np.testing.assert_allclose(DENSE.sum(axis=1), b, atol=1e-15)
+
+
+def test_output_times_do_not_change_the_solution(minimal):
+    """Outputs come from the continuous extension, not from shortened steps: asking for 2 or
+    241 output times gives the same end state (to the tolerance) and the same step count."""
+    base = set_kinetics(minimal, ["ash", "reaction"])
+    base["solver"] = {"rtol": 1e-9, "atol": 1e-12}
+    few = copy.deepcopy(base)
+    few["leach"]["outputs"] = 2
+    many = copy.deepcopy(base)
+    many["leach"]["outputs"] = 241
+    r2, r241 = run(few), run(many)
+    assert abs(r2["conversion"][-1, 0, 0] - r241["conversion"][-1, 0, 0]) < 1e-9
+    assert r2.scalar("steps_accepted") == r241.scalar("steps_accepted")
