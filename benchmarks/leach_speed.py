@@ -24,14 +24,20 @@ Sections (every figure is the median of repeated runs, with min and max):
    ``leach_batch.run_batch_many`` on pre-stacked arrays with all numba threads and
    with one thread, in the same repeats (speed-up = 1-thread time / N-thread time).
    Project aim: >= 5,000 scenarios/s for the batched kernel on a 2-core machine.
-4. Where the time goes: steps and right-hand-side evaluations per scenario, the
-   steps forced by landing on every output time, time per population per RHS
-   evaluation, micro-timings of the RHS pieces (real kernel functions called from
-   a small uncached njit loop) and the per-scenario Python overhead.
+4. Where the time goes: steps and right-hand-side evaluations per scenario and
+   time per population per RHS evaluation; step counts with 97 outputs vs the end
+   time only (equal, since outputs come from dense output) at two tolerances; one
+   run of ``run_batch``'s Python source (``py_func``) with ``_rhs``, ``_state`` and
+   ``xi_at_progress`` also from their sources, which records the solver's own
+   inputs and counts the Newton iterations of every ``xi_at_progress`` call (its
+   step statistics must equal the compiled run's); micro-timings of ``_rhs``,
+   ``_state`` and ``xi_at_progress`` (the real kernel functions called from small
+   uncached njit loops) on those recorded inputs, per population and per phase;
+   and the per-scenario Python overhead of ``run_leach_many``.
 
-Only public entry points and a few private helpers (``simulate._kernel_args``,
-``leach_batch._rhs`` / ``_state``) are used; a section whose helpers are gone
-prints "skipped" instead of failing.
+Besides the public entry points, a few private helpers are used:
+``simulate._kernel_args``, ``leach_batch.run_batch`` / ``_rhs`` / ``_state`` /
+``xi_at_progress`` and their ``py_func``.
 """
 from __future__ import annotations
 
@@ -485,44 +491,56 @@ def bench_throughput(tab: Table, n: int, classes: int, repeats: int, seed: int) 
 
 # --------------------------------------------------------------------------- 4. profile
 def _micro_kernels():
-    """Small uncached njit loops that call the real kernel functions many times."""
+    """Small uncached njit loops that call the real kernel functions many times.
+
+    Each loop replays a recorded sequence of inputs, in order, over and over; ``xi`` is
+    carried from call to call (reset to 1 at the start of the sequence, as in ``run_batch``),
+    so the Newton guesses inside ``_state`` are the previous stage's roots, as in the solver
+    (there, the output rows written by ``_record`` also update xi; they are not replayed).
+    """
     from numba import njit
 
-    from leachsim.kernels import leach_batch, shrinking_core
+    from leachsim.kernels import leach_batch
 
     @njit(cache=False)
-    def rhs_loop(n, phi, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1, total):
-        n_pop = phi.shape[0]
+    def rhs_loop(n, phis, primary, orders, n0, V, C0, top_up, nu, poly):
+        n_call, n_pop = phis.shape
         xi = np.ones(n_pop)
         X = np.zeros(n_pop)
         C = np.empty(C0.shape[0])
         consumed = np.zeros(C0.shape[0])
-        M = np.zeros(release.shape[1])
-        sigma = np.zeros(shrinking_core.N_MECH)
+        sigma = np.zeros((primary.shape[0], 3))
         dphi = np.zeros(n_pop)
         s = 0.0
-        for _ in range(n):
-            leach_batch._rhs(phi, geom, primary, orders, n0, V, C0, top_up, nu, release, tau1,
-                             total, xi, X, C, consumed, M, sigma, dphi)
+        for i in range(n):
+            k = i % n_call
+            if k == 0:
+                xi[:] = 1.0
+            leach_batch._rhs(phis[k], primary, orders, n0, V, C0, top_up, nu, poly, xi, X, C,
+                             consumed, sigma, dphi)
             s += dphi[0]
         return s
 
     @njit(cache=False)
-    def state_loop(n, phi, geom, n_phase, tau1, total):
-        xi = np.ones(phi.shape[0])
-        X = np.zeros(phi.shape[0])
+    def state_loop(n, phis, poly):
+        n_call, n_pop = phis.shape
+        xi = np.ones(n_pop)
+        X = np.zeros(n_pop)
         s = 0.0
-        for _ in range(n):
-            leach_batch._state(phi, geom, n_phase, tau1, total, xi, X)
+        for i in range(n):
+            k = i % n_call
+            if k == 0:
+                xi[:] = 1.0
+            leach_batch._state(phis[k], poly, xi, X)
             s += X[0]
         return s
 
     @njit(cache=False)
-    def invert_loop(n, geom, tau1, total, k):
-        ones = np.ones(shrinking_core.N_MECH)
+    def invert_loop(n, c, phi, guess):
         s = 0.0
         for i in range(n):
-            s += shrinking_core.xi_at_elapsed(geom, total * ((i % k) + 0.5) / k, tau1, ones)
+            k = i % phi.shape[0]
+            s += leach_batch.xi_at_progress(c[k], phi[k], guess[k])
         return s
 
     return rhs_loop, state_loop, invert_loop
@@ -538,34 +556,68 @@ def _per_call(fn, n, *args) -> float:
     return statistics.median(best)
 
 
-def newton_iterations(geom: int, tau1: np.ndarray, k: int = 1000) -> np.ndarray:
-    """Iterations of ``shrinking_core.xi_at_elapsed`` for k targets spread over (0, t_ref(0)).
-
-    Runs the kernel's own Python source (``py_func``) in a copy of its globals where
-    ``resistance`` (called once per iteration) is wrapped by a counter; the module itself
-    is left untouched.
-    """
+def _py(fn, **names):
+    """Python copy of an njit function's source (``py_func``) in a copy of its globals with
+    ``names`` replaced; the module itself is left untouched."""
     import types
 
-    from leachsim.kernels import shrinking_core as sc
+    f = fn.py_func
+    return types.FunctionType(f.__code__, dict(f.__globals__, **names), f.__name__,
+                              f.__defaults__, f.__closure__)
+
+
+def solver_replay(args: list, t_out: np.ndarray, rtol: float, atol: float) -> dict:
+    """Run ``run_batch``'s Python source once, with ``_rhs -> _state -> xi_at_progress`` also
+    run from their Python sources and ``range`` in ``xi_at_progress`` wrapped by a counter
+    (one count per pass of its Newton loop).  Everything else stays compiled.
+
+    Returns the phi vector of every ``_rhs`` call, every ``xi_at_progress`` call made from
+    ``_rhs`` as (population, phi, guess, Newton iterations), ``poly`` and the stats; output
+    rows (``_record``) stay compiled and are not counted.
+    """
+    import builtins
+
+    from leachsim.kernels import leach_batch as lb
 
     count = [0]
 
-    def resistance(*a):
-        count[0] += 1
-        return sc.resistance(*a)
+    def counting_range(*a):
+        for i in builtins.range(*a):
+            count[0] += 1
+            yield i
 
-    f = sc.xi_at_elapsed.py_func
-    g = types.FunctionType(f.__code__, dict(f.__globals__, resistance=resistance), f.__name__,
-                           f.__defaults__, f.__closure__)
-    ones = np.ones(sc.N_MECH)
-    total = sc.elapsed(geom, 0.0, tau1, ones)
-    out = np.zeros(k, np.int64)
-    for i in range(k):
+    xi_py = _py(lb.xi_at_progress, range=counting_range)
+    rec: dict = {"phis": [], "calls": [], "poly": None, "owner": None}
+
+    def xi_at_progress(c, phi, guess):
         count[0] = 0
-        g(geom, total * (i + 0.5) / k, tau1, ones)
-        out[i] = count[0]
-    return out
+        x = xi_py(c, phi, guess)
+        rec["calls"].append((rec["owner"][tuple(c)], phi, guess, count[0]))
+        return x
+
+    rhs_py = _py(lb._rhs, _state=_py(lb._state, xi_at_progress=xi_at_progress))
+
+    def _rhs(phi, *rest):
+        poly = rest[7]
+        if rec["poly"] is None:
+            rec["poly"] = poly.copy()
+            rec["owner"] = {tuple(row): p for p, row in enumerate(poly)}
+        rec["phis"].append(phi.copy())
+        return rhs_py(phi, *rest)
+
+    n_t = len(t_out)
+    n_pop, n_r, n_e = len(args[15]), len(args[2]), args[13].shape[1]
+    X = np.zeros((n_t, n_pop))
+    C = np.zeros((n_t, n_r))
+    M = np.zeros((n_t, n_e))
+    stats = np.zeros(4)
+    status = _py(lb.run_batch, _rhs=_rhs)(*args, t_out, rtol, atol, X, C, np.zeros_like(C), M,
+                                          stats)
+    calls = np.array(rec["calls"], dtype=float).reshape(-1, 4)
+    return {"status": status, "stats": stats, "X": X, "poly": rec["poly"],
+            "phis": np.array(rec["phis"]), "pop": calls[:, 0].astype(np.int64),
+            "phi": calls[:, 1].copy(), "guess": calls[:, 2].copy(),
+            "iterations": calls[:, 3].astype(np.int64)}
 
 
 def bench_profile(tab: Table, thr: dict | None) -> None:
@@ -581,11 +633,10 @@ def bench_profile(tab: Table, thr: dict | None) -> None:
         n, n_pop = thr["n"], thr["n_pop"]
         acc, rej, rhs = st[:, 0], st[:, 1], st[:, 2]
         q = lambda v: f"median {np.median(v):.0f}, min {v.min():.0f}, max {v.max():.0f}"
-        print(f"  per scenario ({n:,} x {thr['classes']}x3, {n_pop} populations):"
+        print(f"  per scenario ({n:,} x {thr['classes']}x3, {n_pop} populations, "
+              f"{thr['n_t']} output times from dense output):"
               f"\n    steps accepted {q(acc)}\n    steps rejected {q(rej)}"
-              f"\n    RHS evaluations {q(rhs)} (6 per attempted step + 1)"
-              f"\n    output times {thr['n_t']}: at least {thr['n_t'] - 1} steps are forced by "
-              f"landing exactly on each output time")
+              f"\n    RHS evaluations {q(rhs)} (6 per attempted step + 1)")
         t1 = statistics.median(thr["t_one"])
         ns = t1 / float(rhs.sum() * n_pop) * 1e9
         print(f"    1-thread kernel time per scenario {t1 / n * 1e3:.3f} ms = "
@@ -595,15 +646,17 @@ def bench_profile(tab: Table, thr: dict | None) -> None:
                  f"{np.median(acc):.0f} accepted, {np.median(rej):.0f} rejected, "
                  f"{np.median(rhs):.0f} RHS; {ns:.0f} ns per population per RHS")
 
-    # natural step count: the same scenario with only the end time as output
+    # step counts with every output vs the end time only (dense output: should be equal)
     sc = leachsim.parse_scenario(scenario_20x3(thr["classes"] if thr else 5))
     a = build_arrays(sc)
     args = [x[0] for x in simulate._kernel_args([a])]
     n_r, n_ph, n_e, n_c = a.structure
-    print(f"  output landing and tolerance ({n_c}x{n_ph} base scenario, bare run_batch; 'outputs 2'"
-          f" = end time only, about what dense output would cost):")
-    for outs in (97, 2):
-        for rtol, atol in ((sc.solver.rtol, sc.solver.atol), (1e-6, 1e-8)):
+    print(f"  outputs and tolerance ({n_c}x{n_ph} base scenario, bare run_batch; 'outputs 2' = "
+          f"end time only; outputs come from dense output, so the step counts should not "
+          f"depend on them):")
+    steps = {}
+    for rtol, atol in ((sc.solver.rtol, sc.solver.atol), (1e-6, 1e-8)):
+        for outs in (97, 2):
             t_out = np.linspace(0.0, sc.leach.duration, outs)
             X = np.zeros((outs, n_c * n_ph))
             C = np.zeros((outs, n_r))
@@ -615,48 +668,67 @@ def bench_profile(tab: Table, thr: dict | None) -> None:
                 t0 = now()
                 leach_batch.run_batch(*args, t_out, rtol, atol, X, C, cons, M, stats)
                 times.append(now() - t0)
+            steps[rtol, outs] = tuple(stats[:3])
             v = M[-1, list(sc.elements).index("V")]
-            print(f"    outputs {outs:3d}, rtol {rtol:g}: steps {stats[0]:4.0f} accepted "
+            print(f"    rtol {rtol:g}, outputs {outs:3d}: steps {stats[0]:4.0f} accepted "
                   f"{stats[1]:3.0f} rejected, {stats[2]:5.0f} RHS, "
                   f"{statistics.median(times[1:]) * 1e3:6.3f} ms, V dissolved {v:.9e} mol")
+        same = steps[rtol, 97] == steps[rtol, 2]
+        print(f"    rtol {rtol:g}: step and RHS counts for 97 and 2 outputs "
+              f"{'equal' if same else 'DIFFER'}")
+    tab.note("profile: steps, 97 outputs vs end time only",
+             ", ".join(f"rtol {r:g}: {steps[r, 97][0]:.0f} vs {steps[r, 2][0]:.0f}"
+                       for r in (sc.solver.rtol, 1e-6)))
 
-    # micro-timings of the RHS pieces
-    try:
-        t0 = now()
-        rhs_loop, state_loop, invert_loop = _micro_kernels()
-        n_pop = n_c * n_ph
-        try:  # current signature: returns (tau1, total)
-            tau1, total = leach_batch.setup_populations(a.T, a.geom, a.mask, a.primary, a.rho,
-                                                        a.nu, a.coef, a.Ea, a.T_ref, a.R0)
-        except TypeError:  # earlier signature: fills tau1 and total in place
-            nu_p = np.array([a.nu[j, a.primary[j]] for j in range(n_ph)])
-            tau1, total = np.zeros((n_pop, 3)), np.zeros(n_pop)
-            leach_batch.setup_populations(a.T, a.geom, a.mask, a.rho, nu_p, a.coef, a.Ea,
-                                          a.T_ref, a.R0, tau1, total)
-        phi = np.random.default_rng(0).uniform(0.0, 1.0, n_pop)  # every population mid-way
-        rhs_ns = _per_call(rhs_loop, 20000, phi, a.geom, a.primary, a.orders, a.amount,
-                           a.liquid, a.C0, a.top_up, a.nu, a.release, tau1, total) * 1e9
-        state_ns = _per_call(state_loop, 20000, phi, a.geom, n_ph, tau1, total) * 1e9
-        print(f"  micro-timings (real kernel functions; uncached njit loops compiled in "
-              f"{now() - t0:.1f} s, not counted), every population part-converted:")
-        print(f"    _rhs   {rhs_ns / 1e3:7.2f} us per call ({rhs_ns / n_pop:5.0f} ns per population)"
-              f"\n    _state {state_ns / 1e3:7.2f} us per call ({state_ns / n_pop:5.0f} ns per "
-              f"population) = {100 * state_ns / rhs_ns:.0f} % of _rhs (the xi(phi) inversions)")
-        names = {j: f"{ph.name} ({ph.kinetics.control})"
-                 for j, ph in enumerate(sc.solid.reacting)}
-        parts = []
-        for j in range(n_ph):
-            p = j  # size class 0, phase j
-            inv = _per_call(invert_loop, 200000, a.geom[j], tau1[p], total[p], 997) * 1e9
-            its = newton_iterations(int(a.geom[j]), tau1[p])
-            parts.append(f"{names[j].split(' (')[1][:-1]} {inv:.0f} ns/{np.mean(its):.1f} it")
-            print(f"    xi_at_elapsed, {names[j]:<32s} {inv:6.0f} ns per call; Newton iterations "
-                  f"per call median {np.median(its):.0f}, mean {np.mean(its):.1f}, "
-                  f"max {its.max()}")
-        tab.note("profile: _state share of _rhs; xi_at_elapsed",
-                 f"{100 * state_ns / rhs_ns:.0f} % of {rhs_ns / 1e3:.2f} us; " + ", ".join(parts))
-    except Exception as exc:  # private helpers renamed or changed
-        print(f"  micro-timings skipped: {type(exc).__name__}: {exc}")
+    # the solver's own calls, replayed from the Python sources with a Newton counter
+    t_out = simulate.output_times(sc)
+    t0 = now()
+    rp = solver_replay(args, t_out, sc.solver.rtol, sc.solver.atol)
+    t_replay = now() - t0
+    X = np.zeros((len(t_out), n_c * n_ph))
+    C = np.zeros((len(t_out), n_r))
+    stats = np.zeros(4)
+    leach_batch.run_batch(*args, t_out, sc.solver.rtol, sc.solver.atol, X, C, np.zeros_like(C),
+                          np.zeros((len(t_out), n_e)), stats)
+    same = rp["status"] == 0 and np.array_equal(rp["stats"], stats)
+    print(f"  Python replay of run_batch ({t_replay:.2f} s): {rp['stats'][0]:.0f} steps, "
+          f"{len(rp['phis'])} _rhs calls, {len(rp['phi'])} xi_at_progress calls from _state; "
+          f"stats {'identical to' if same else 'DIFFER from'} the compiled run, conversions "
+          f"max |diff| {np.max(np.abs(rp['X'] - X)):.1e}")
+
+    # micro-timings on the replayed inputs
+    t0 = now()
+    rhs_loop, state_loop, invert_loop = _micro_kernels()
+    n_pop = n_c * n_ph
+    phis, poly = rp["phis"], rp["poly"]
+    rhs_ns = _per_call(rhs_loop, 20000, phis, a.primary, a.orders, a.amount, a.liquid, a.C0,
+                       a.top_up, a.nu, poly) * 1e9
+    state_ns = _per_call(state_loop, 20000, phis, poly) * 1e9
+    print(f"  micro-timings (real kernel functions in uncached njit loops, compiled in "
+          f"{now() - t0:.1f} s, not counted) on the replayed inputs, in solver order:")
+    print(f"    _rhs   {rhs_ns / 1e3:7.3f} us per call ({rhs_ns / n_pop:5.0f} ns per population)"
+          f"\n    _state {state_ns / 1e3:7.3f} us per call ({state_ns / n_pop:5.0f} ns per "
+          f"population) = {100 * state_ns / rhs_ns:.0f} % of _rhs (the xi(phi) inversions)")
+    names = [f"{ph.name} ({ph.kinetics.control})" for ph in sc.solid.reacting]
+    parts = []
+    for j in range(n_ph):
+        sel = rp["pop"] % n_ph == j
+        inv = _per_call(invert_loop, 200000, poly[rp["pop"][sel]], rp["phi"][sel],
+                        rp["guess"][sel]) * 1e9
+        its = rp["iterations"][sel]
+        kind = names[j].split(" (")[1][:-1]
+        if its.max() > 0:  # the closed forms return before the Newton loop
+            parts.append(f"{kind} {inv:.0f} ns/{np.mean(its):.2f} it")
+            detail = (f"Newton iterations per call median {np.median(its):.0f}, mean "
+                      f"{np.mean(its):.2f}, max {its.max()}, {np.mean(its >= 10) * 100:.0f} % "
+                      f">= 10")
+        else:
+            parts.append(f"{kind} {inv:.0f} ns (closed form)")
+            detail = "closed form"
+        print(f"    xi_at_progress, {names[j]:<32s} {inv:6.1f} ns per call ({sel.sum()} calls); "
+              f"{detail}")
+    tab.note("profile: _state share of _rhs; xi_at_progress",
+             f"{100 * state_ns / rhs_ns:.0f} % of {rhs_ns / 1e3:.2f} us; " + ", ".join(parts))
 
     # Python overhead per scenario (run_leach_many minus the kernel)
     if thr is not None:

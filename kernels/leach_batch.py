@@ -105,7 +105,8 @@ def progress_polynomial(geom, tau1, c):
 @njit(**JIT_OPTS)
 def xi_at_progress(c, phi, guess):
     """Solve t_ref(xi) = phi c0 for xi in [0, 1] (0 < phi < 1): closed form for a single
-    film or reaction resistance, else Newton from ``guess`` inside a bisection bracket."""
+    film or reaction resistance, else Newton from ``guess`` inside a bisection bracket,
+    to |dxi| < 1e-14."""
     if c[2] == 0.0 and c[3] == 0.0:
         return 1.0 - phi
     if c[1] == 0.0 and c[2] == 0.0:
@@ -115,7 +116,7 @@ def xi_at_progress(c, phi, guess):
     target = phi * c[0]
     lo = 0.0  # t_ref(lo) >= target
     hi = 1.0  # t_ref(hi) <= target
-    x = guess if 0.0 < guess < 1.0 else 0.5
+    x = guess if 0.0 < guess < 1.0 else 1.0 - phi
     for _ in range(100):
         f = c[0] + x * (c[1] + x * (c[2] + x * c[3])) - target
         if f > 0.0:
@@ -126,7 +127,9 @@ def xi_at_progress(c, phi, guess):
         x_new = x - f / d if d < 0.0 else 0.5 * (lo + hi)
         if x_new < lo or x_new > hi:
             x_new = 0.5 * (lo + hi)
-        if abs(x_new - x) < 1e-15 or hi - lo < 1e-15:
+        # t_ref is evaluated to ~eps c0, so xi is known to ~eps c0 / |dt_ref/dxi|: stop at
+        # 1e-14 rather than chase the last few ulps (which can oscillate)
+        if abs(x_new - x) < 1e-14 or hi - lo < 1e-14:
             return x_new
         x = x_new
     return x
