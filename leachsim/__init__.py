@@ -16,7 +16,17 @@ from .config import ConfigError, Scenario, load_scenario, parse_scenario
 from .leaching import SolverError, run_leach, run_leach_many
 from .results import Results, load, save
 
-run = run_leach
+
+
+def run(scenario):
+    """Run a leaching scenario (batch or cascade) or a column-only scenario."""
+    from .config.column import ColumnScenario
+
+    if isinstance(scenario, ColumnScenario):
+        from .column import run_column
+
+        return run_column(scenario)
+    return run_leach(scenario)
 
 __all__ = ["ConfigError", "Scenario", "load_scenario", "parse_scenario", "SolverError",
            "run", "run_leach", "run_leach_many", "Results", "load", "save"]

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from .config import ConfigError, Scenario, load_scenario
+from .config import ConfigError, load_scenario
 from .results import Results, ResultsFileError, load, save
 
 EXIT_FAILED = 1
@@ -82,8 +82,42 @@ def describe(res: Results, path: Path) -> str:
     return "\n".join(lines)
 
 
+def column_summary(res: Results) -> str:
+    """Breakthrough table of a column run: BV at C/C0 levels, capacities, mass balance."""
+    from .chemistry import ATOMIC_MASS
+
+    lines = [f"{res.name}: column, {res['bed_volumes'][-1]:.4g} BV in "
+             f"{res['time'][-1] / 3600.0:.4g} h, sections {', '.join(res.coords['section'])}", ""]
+    lines.append(f"  {'comp':<6}{'BV@0.05':>9}{'BV@0.5':>9}{'BV@0.95':>9}{'MTZ cm':>8}"
+                 f"{'dyn mg/g':>10}{'eq mg/g':>9}{'util':>7}{'closure':>10}")
+    for k, comp in enumerate(res.coords["component"]):
+        mg_g = ATOMIC_MASS[comp]  # mol/kg -> kg/kg = g/g; x 1e3 mg/g / 1e3 = same number
+        lines.append(
+            f"  {comp:<6}{res['bv_0.05'][k]:>9.4g}{res['bv_0.5'][k]:>9.4g}"
+            f"{res['bv_0.95'][k]:>9.4g}{100 * res['mtz_length'][k]:>8.3g}"
+            f"{res['dynamic_capacity'][k] * mg_g * 1e3:>10.4g}"
+            f"{res['equilibrium_capacity'][k] * mg_g * 1e3:>9.4g}"
+            f"{res['bed_utilisation'][k]:>7.3f}{res['mass_balance_error'][k]:>10.1e}")
+    worst = res.scalar("mass_balance_error_max")
+    lines += ["", f"  mass balance: max |fed - out - held| / fed = {worst:.1e} "
+                  f"({'closed' if worst < 1e-6 else 'NOT CLOSED'} to 1e-6)",
+              f"  solver: {int(res.scalar('steps_accepted'))} steps, "
+              f"{int(res.scalar('steps_rejected'))} rejected, "
+              f"{int(res.scalar('jacobian_evaluations'))} Jacobians"]
+    return "\n".join(lines)
+
+
+def _summary(res: Results) -> str:
+    return column_summary(res) if res.kind == "column" else summary(res)
+
+
 def _cmd_check(args) -> int:
     sc = load_scenario(args.scenario)
+    if not hasattr(sc, "solid"):
+        print(f"{args.scenario}: OK - '{sc.name}', column {sc.length * 100:.4g} cm x "
+              f"{sc.diameter * 100:.4g} cm, {sc.particle_model}/{sc.binding} sorbent, "
+              f"components {', '.join(sc.components)}, {len(sc.inlet)} inlet sections")
+        return 0
     psd = sc.solid.size
     print(f"{args.scenario}: OK - '{sc.name}', {sc.leach.type} leach at "
           f"{sc.leach.temperature - 273.15:.4g} degC; {len(sc.solid.phases)} phases "
@@ -92,21 +126,21 @@ def _cmd_check(args) -> int:
     return 0
 
 
-def _default_output(sc: Scenario) -> Path:
+def _default_output(sc) -> Path:
     return Path("results") / f"{sc.name}.h5"
 
 
 def _cmd_run(args) -> int:
-    from .leaching import run_leach
+    from . import run
 
     sc = load_scenario(args.scenario)
     out = Path(args.output) if args.output else _default_output(sc)
     t0 = time.perf_counter()
-    res = run_leach(sc)
+    res = run(sc)
     elapsed = time.perf_counter() - t0
     save(res, out)
     if not args.quiet:
-        print(summary(res))
+        print(_summary(res))
         print(f"\n  wrote {out} ({elapsed:.2f} s)")
     return 0
 
@@ -114,9 +148,8 @@ def _cmd_run(args) -> int:
 def _cmd_show(args) -> int:
     res = load(args.results)
     print(describe(res, Path(args.results)))
-    if res.kind.startswith("leach"):
-        print()
-        print(summary(res))
+    print()
+    print(_summary(res))
     return 0
 
 

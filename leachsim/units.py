@@ -95,6 +95,8 @@ def parse_unit(text: str) -> Unit:
         if token == "/":
             sign = -1
             continue
+        if token == "1":  # "1/s"
+            continue
         m = _FACTOR.match(token)
         if not m or m.group(1) not in _UNITS:
             symbol = m.group(1) if m else token

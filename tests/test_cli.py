@@ -104,3 +104,16 @@ def test_results_round_trip(tmp_path):
         assert back.units(name) == var.units
     assert back.coords == res.coords
     assert back.config["raw"]["meta"]["name"] == "bof_slag_vanadium_h2so4"
+
+
+def test_column_scenario_through_the_cli(tmp_path, capsys):
+    """A column-only scenario: run prints the breakthrough table, plot writes the figures."""
+    out = tmp_path / "col.h5"
+    assert main(["run", str(CONFIGS / "column_cobalt_tea_leaves.toml"), "-o", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "BV@0.05" in text and "closed to 1e-6" in text
+    assert main(["plot", str(out), "-o", str(tmp_path / "figs"), "--format", "png"]) == 0
+    pngs = sorted(p.name for p in (tmp_path / "figs").glob("*.png"))
+    assert pngs == ["column_cobalt_tea_leaves_breakthrough_bv.png",
+                    "column_cobalt_tea_leaves_breakthrough_time.png"]
+    assert all((tmp_path / "figs" / p).stat().st_size > 10_000 for p in pngs)

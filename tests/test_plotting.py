@@ -237,10 +237,17 @@ def test_without_axes_uses_a_new_pyplot_figure(batch):
 
 
 def test_refuses_other_kinds(batch):
+    """Each plot names the kind of run it needs instead of failing on a missing variable."""
     other = copy.deepcopy(batch)
-    other.kind = "column"
+    other.kind = "sweep"
     with pytest.raises(ValueError, match="leach run"):
         figures(other)
+    with pytest.raises(ValueError, match="leach run"):
+        plot_extraction(other)
+    from leachsim.plotting import plot_breakthrough
+
+    with pytest.raises(ValueError, match="column run"):
+        plot_breakthrough(batch)
 
 
 # --- global state ------------------------------------------------------------------------------

@@ -239,10 +239,18 @@ def _read_toml(path: Path, chain: tuple[Path, ...] = ()) -> dict:
     return _read_toml(base_path, chain + (base_path,)) | raw
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a TOML scenario file; raises ConfigError listing every problem."""
+def load_scenario(path: str | Path):
+    """Read and validate a TOML scenario file; raises ConfigError listing every problem.
+
+    A file with a [column] table and no [leach] table is a column-only scenario
+    (``config.column.ColumnScenario``); otherwise a leaching ``Scenario``."""
     path = Path(path)
-    return parse_scenario(_read_toml(path, (path.resolve(),)), str(path))
+    raw = _read_toml(path, (path.resolve(),))
+    if "column" in raw and "leach" not in raw:
+        from .column import parse_column_scenario
+
+        return parse_column_scenario(raw, str(path))
+    return parse_scenario(raw, str(path))
 
 
 def parse_scenario(raw: dict, source: str = "scenario") -> Scenario:

@@ -9,8 +9,9 @@ Typical use::
 Importing this package changes no global matplotlib state (no rcParams, no style,
 no backend); ``figures()``/``save_figures()`` work headless, without pyplot.
 """
+from .column import plot_breakthrough
 from .leach import (FIGURES, figures, leachate_mg_per_l, plot_conversion_by_size,
                     plot_extraction, plot_leachate, save_figures)
 
-__all__ = ["FIGURES", "figures", "save_figures", "plot_extraction", "plot_leachate",
+__all__ = ["plot_breakthrough", "FIGURES", "figures", "save_figures", "plot_extraction", "plot_leachate",
            "plot_conversion_by_size", "leachate_mg_per_l"]

@@ -315,8 +315,13 @@ def plot_conversion_by_size(results: Results, ax=None, mass_fractions: bool = Tr
 def figures(results: Results) -> dict[str, Figure]:
     """The report figures of a leach run, as headless ``Figure`` objects.
 
-    Keys: ``"extraction"``, ``"leachate"``, ``"conversion_by_size"``.
+    Keys: ``"extraction"``, ``"leachate"``, ``"conversion_by_size"``; for a column run the
+    breakthrough figures of ``plotting.column``.
     """
+    if results.kind == "column":
+        from .column import figures as column_figures
+
+        return column_figures(results)
     _check(results)
     out: dict[str, Figure] = {}
     fig = Figure(figsize=(7.0, 4.2), layout="constrained")

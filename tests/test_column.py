@@ -1,0 +1,126 @@
+"""Column solver (first slice: LDF and Langmuir-kinetic solids) against analytical solutions:
+the advection-dispersion equation (Brenner), Thomas's exact solution, equilibrium-theory
+shock and roll-up, grid convergence, and the mass balance."""
+import numpy as np
+import pytest
+
+import leachsim
+import naive_column as ref
+from leachsim.kernels import column as kc
+
+from conftest import CONFIGS
+
+L, EPS = 0.1, 0.4
+F = (1 - EPS) / EPS
+
+
+def simulate(u, D, n, mode, iso, params, c0, t_end, outputs=401, rtol=1e-7, atol=1e-9):
+    """Step feed c0 (one value per component) into a clean bed; outlet and mass balance."""
+    nc = len(c0)
+    par = np.zeros((kc.N_PAR, nc))
+    for key, row in (("k_ldf", kc.P_KLDF), ("H", kc.P_H), ("q_max", kc.P_QMAX), ("K", kc.P_K),
+                     ("k_a", kc.P_KA), ("k_d", kc.P_KD)):
+        if key in params:
+            par[row] = params[key]
+    c_sec = np.array([c0], float)
+    t_sec = np.array([0.0, t_end])
+    t_out = np.linspace(0.0, t_end, outputs)
+    S = 2 * nc
+    scale = np.ones(n * S + nc)
+    for i in range(n):
+        scale[i * S + nc:(i + 1) * S] = np.maximum(par[kc.P_QMAX], par[kc.P_H] * c_sec[0]) + 1e-30
+    scale[n * S:] = u * t_end * c_sec[0]
+    c_out = np.zeros((outputs, nc))
+    y = np.zeros(n * S + nc)
+    st = np.zeros(5)
+    status = kc.run_column(L, np.array([u]), EPS, D, n, mode, iso, par, t_sec, c_sec, t_out,
+                           rtol, atol, scale, c_out, y, st)
+    assert status == 0
+    dz = L / n
+    held = np.array([dz * sum(y[i * S + k] + F * y[i * S + nc + k] for i in range(n))
+                     for k in range(nc)])
+    fed = u * t_end * c_sec[0]
+    closure = np.abs(fed - y[n * S:] - held) / fed
+    return t_out, c_out, closure
+
+
+def test_tracer_matches_brenner_and_converges_at_second_order():
+    """No sorption (H = 0): outlet against Brenner's series; error falls ~4x per grid halving."""
+    u, D = 1e-3, 2e-6  # Pe = 50
+    errors = []
+    for n in (40, 80, 160):
+        t, c, closure = simulate(u, D, n, kc.LDF, kc.LINEAR, {"H": [0.0], "k_ldf": [1.0]},
+                                 [1.0], 300.0)
+        exact = ref.ade_outlet_danckwerts(t, L, u, D, 1.0, 1.0)
+        errors.append(np.max(np.abs(c[:, 0] - exact)))
+        assert closure.max() < 1e-6
+    order = np.log2(np.array(errors[:-1]) / np.array(errors[1:]))
+    assert errors[-1] < 2e-3, errors
+    assert order.min() > 1.7, (errors, order)
+
+
+def test_linear_retardation_matches_brenner():
+    """Linear isotherm with fast LDF: the front is retarded by R = 1 + F H (local equilibrium)."""
+    u, D, H = 1e-3, 2e-6, 2.0
+    R = 1 + F * H
+    t, c, closure = simulate(u, D, 160, kc.LDF, kc.LINEAR, {"H": [H], "k_ldf": [50.0]},
+                             [1.0], 300.0 * R)
+    exact = ref.ade_outlet_danckwerts(t, L, u, D, R, 1.0)
+    assert np.max(np.abs(c[:, 0] - exact)) < 5e-3
+    assert closure.max() < 1e-6
+
+
+def test_thomas_exact_solution():
+    """Second-order reversible Langmuir kinetics without dispersion (Thomas 1944)."""
+    u, q_max, k_a, k_d, c0 = 1e-3, 100.0, 2e-3, 1e-3, 1.0
+    p = ref.thomas_parameters(L, u, EPS, q_max, k_a, k_d, c0)
+    t_end = 2.0 * p["t_stoich"]
+    t, c, closure = simulate(u, 0.0, 400, kc.KINETIC, kc.LANGMUIR,
+                             {"q_max": [q_max], "k_a": [k_a], "k_d": [k_d]}, [c0], t_end)
+    exact = ref.thomas_outlet(t, L, u, EPS, q_max, k_a, k_d, c0)
+    assert np.max(np.abs(c[:, 0] - exact)) < 1e-2
+    assert closure.max() < 1e-6
+
+
+def test_langmuir_shock_arrival():
+    """Fast LDF, little dispersion: C/C0 = 0.5 arrives at the equilibrium-theory shock time."""
+    u, q_max, K, c0 = 1e-3, 100.0, 0.5, 1.0
+    t_shock = ref.langmuir_shock_time(L, u, EPS, q_max, K, c0)
+    t, c, closure = simulate(u, 1e-6, 120, kc.LDF, kc.LANGMUIR,
+                             {"q_max": [q_max], "K": [K], "k_ldf": [1.0]}, [c0], 1.5 * t_shock,
+                             outputs=3001, rtol=1e-5, atol=1e-7)
+    t_half = np.interp(0.5, c[:, 0], t)
+    assert t_half == pytest.approx(t_shock, rel=5e-3)
+    assert closure.max() < 1e-6
+
+
+def test_binary_langmuir_rollup():
+    """Competitive Langmuir: the weaker component rolls up (C/C0 > 1) to the coherence plateau
+    between the two shocks."""
+    u, qm, K1, K2, c1, c2 = 1e-3, 100.0, 0.2, 1.0, 1.0, 1.0
+    sol = ref.binary_langmuir_rollup(L, u, EPS, qm, K1, qm, K2, c1, c2)
+    t_end = 1.3 * sol.t_rear
+    t, c, closure = simulate(u, 1e-6, 120, kc.LDF, kc.LANGMUIR,
+                             {"q_max": [qm, qm], "K": [K1, K2], "k_ldf": [1.0, 1.0]},
+                             [c1, c2], t_end, outputs=3001, rtol=1e-5, atol=1e-7)
+    mid = (t > 1.1 * sol.t_front) & (t < 0.9 * sol.t_rear)
+    assert np.median(c[mid, 0]) == pytest.approx(sol.c1_plateau, rel=1e-2)
+    assert c[mid, 0].max() > 1.2 * c1  # the roll-up
+    assert np.interp(0.5 * sol.c1_plateau, c[:, 0], t) == pytest.approx(sol.t_front, rel=1e-2)
+    assert closure.max() < 1e-6
+
+
+def test_column_scenario_file_runs(tmp_path):
+    """The shipped column scenario: validates, runs, closes its balance, orders its metrics."""
+    sc = leachsim.load_scenario(CONFIGS / "column_cobalt_tea_leaves.toml")
+    res = leachsim.run(sc)
+    assert res.scalar("mass_balance_error_max") < 1e-6
+    assert res["bv_0.05"][0] < res["bv_0.5"][0] < res["bv_0.95"][0]
+    assert 0 < res["bed_utilisation"][0] <= 1
+    # equilibrium capacity = Langmuir loading at C0 per kg of sorbent (1e-3 relative)
+    p = sc.parameters["Co"]
+    c0 = sc.inlet[0].composition["Co"]
+    q0 = p["q_max"] * (p["k_a"] / p["k_d"]) * c0 / (1 + p["k_a"] / p["k_d"] * c0)
+    assert res["equilibrium_capacity"][0] == pytest.approx(q0 / sc.sorbent_density, rel=2e-2)
+    back = leachsim.load(leachsim.save(res, tmp_path / "c.h5"))
+    np.testing.assert_array_equal(back["outlet_concentration"], res["outlet_concentration"])
