@@ -55,10 +55,17 @@ STATUS_NAN = 2
 STATUS_MAX_STEPS = 3
 STATUS_SINGULAR = 5
 MAX_STEPS = 2_000_000
-JAC_REUSE = 10  # accepted steps between Jacobian updates (ode23s is a W-method)
 
-_D = 1.0 / (2.0 + math.sqrt(2.0))  # ode23s (Shampine & Reichelt 1997)
-_E32 = 6.0 + math.sqrt(2.0)
+# NDF coefficients (Shampine & Reichelt 1997): kappa per order, gamma_k = sum_{j<=k} 1/j,
+# alpha = (1 - kappa) gamma, error constant kappa gamma + 1/(k + 1)
+MAX_ORDER = 5
+NEWTON_MAXITER = 4
+MIN_FACTOR = 0.2
+MAX_FACTOR = 10.0
+KAPPA = np.array([0.0, -0.1850, -1.0 / 9.0, -0.0823, -0.0415, 0.0])
+GAMMA = np.array([0.0, 1.0, 1.5, 11.0 / 6.0, 25.0 / 12.0, 137.0 / 60.0])
+ALPHA = (1.0 - KAPPA) * GAMMA
+ERROR_CONST = KAPPA * GAMMA + 1.0 / np.arange(1, MAX_ORDER + 2)
 
 
 @njit(**JIT_OPTS)
@@ -161,13 +168,44 @@ def _jacobian(y, f0, c_in, L, u, eps, D, n, nc, mode, iso, par, cl, ql, rate, kl
 
 
 @njit(**JIT_OPTS)
-def _norm(err, y, y_new, scale, rtol, atol):
+def _rms(v, scale):
     s = 0.0
-    for i in range(err.shape[0]):
-        sc = atol * scale[i] + rtol * max(abs(y[i]), abs(y_new[i]))
-        e = err[i] / sc
+    for i in range(v.shape[0]):
+        e = v[i] / scale[i]
         s += e * e
-    return math.sqrt(s / err.shape[0])
+    return math.sqrt(s / v.shape[0])
+
+
+@njit(**JIT_OPTS)
+def _rescale(Dd, order, factor, R, U, RU, tmp):
+    """Rescale the difference array to step h * factor (Shampine & Reichelt 1997):
+    D[:order+1] <- (R(factor) U)^T D[:order+1], R_ij = prod_{m=1..i} (m - 1 - factor j)/m."""
+    k = order + 1
+    for which in range(2):
+        M = R if which == 0 else U
+        f = factor if which == 0 else 1.0
+        for j in range(k):
+            M[0, j] = 1.0
+        for i in range(1, k):
+            M[i, 0] = 0.0
+            for j in range(1, k):
+                M[i, j] = M[i - 1, j] * (i - 1.0 - f * j) / i
+    for i in range(k):
+        for j in range(k):
+            acc = 0.0
+            for m in range(k):
+                acc += R[i, m] * U[m, j]
+            RU[i, j] = acc
+    N = Dd.shape[1]
+    for a in range(k):
+        for x in range(N):
+            acc = 0.0
+            for b in range(k):
+                acc += RU[b, a] * Dd[b, x]
+            tmp[a, x] = acc
+    for a in range(k):
+        for x in range(N):
+            Dd[a, x] = tmp[a, x]
 
 
 @njit(**JIT_OPTS)
@@ -178,10 +216,13 @@ def run_column(L, u_sec, eps, D, n, mode, iso, par, t_sec, c_sec, t_out, rtol, a
     Section s runs from t_sec[s] to t_sec[s + 1] with inlet c_sec[s, :] at interstitial
     velocity u_sec[s] (len(t_sec) = n_sections + 1).  Fills c_out[k_t, k] (outlet,
     mol/m3) at t_out, y_end (final state incl. integrated outflow), stats = [accepted,
-    rejected, rhs, jacobians, t reached].  ode23s (Rosenbrock-W, order 2 with an order-3 error
-    estimate, L-stable) with a banded finite-difference Jacobian refreshed every
-    JAC_REUSE steps or after a rejection, and a banded LU each step; outputs by cubic
-    Hermite interpolation.  ``scale`` sets atol per state (atol * scale).
+    rejected, rhs, jacobians, t reached].  ``scale`` sets atol per state (atol * scale).
+
+    Integrator: variable-order (1-5), variable-step numerical differentiation formulas
+    (NDF; Shampine & Reichelt, SIAM J. Sci. Comput. 18 (1997) 1-22) in difference form,
+    with a simplified Newton iteration on the banded iteration matrix I - h/alpha J; the
+    banded finite-difference Jacobian is refreshed only when Newton fails.  Each section
+    restarts at order 1 (the inlet jumps); outputs come from the interpolating polynomial.
     """
     nc = par.shape[1]
     S = 2 * nc
@@ -189,24 +230,27 @@ def run_column(L, u_sec, eps, D, n, mode, iso, par, t_sec, c_sec, t_out, rtol, a
     kl = 2 * S
     ku = S
     y = np.zeros(N)
-    y_new = np.zeros(N)
-    f0 = np.zeros(N)
-    f1 = np.zeros(N)
-    f2 = np.zeros(N)
-    k1 = np.zeros(N)
-    k2 = np.zeros(N)
-    k3 = np.zeros(N)
-    tmp = np.zeros(N)
-    err = np.zeros(N)
+    f = np.zeros(N)
+    d = np.zeros(N)
+    dy = np.zeros(N)
+    ypred = np.zeros(N)
+    psi = np.zeros(N)
+    sc = np.zeros(N)
     yp = np.zeros(N)
     fp = np.zeros(N)
+    Dd = np.zeros((MAX_ORDER + 3, N))
+    tmp = np.zeros((MAX_ORDER + 1, N))
+    R = np.zeros((MAX_ORDER + 1, MAX_ORDER + 1))
+    U = np.zeros((MAX_ORDER + 1, MAX_ORDER + 1))
+    RU = np.zeros((MAX_ORDER + 1, MAX_ORDER + 1))
     jb = np.zeros((N, 2 * kl + ku + 1))
     ab = np.zeros((N, 2 * kl + ku + 1))
     piv = np.zeros(N, np.int64)
     cl = np.zeros(nc)
     ql = np.zeros(nc)
     rate = np.zeros(nc)
-    tmp3 = np.zeros(3)
+    cells3 = np.zeros(3)
+    newton_tol = max(10.0 * 2.220446049250313e-16 / rtol, min(0.03, rtol ** 0.5))
     n_acc = 0
     n_rej = 0
     n_rhs = 0
@@ -223,88 +267,185 @@ def run_column(L, u_sec, eps, D, n, mode, iso, par, t_sec, c_sec, t_out, rtol, a
     for s in range(t_sec.shape[0] - 1):
         c_in = c_sec[s]
         u = u_sec[s]
-        t_end = t_sec[s + 1]
-        column_rhs(y, c_in, L, u, eps, D, n, nc, mode, iso, par, cl, ql, rate, f0)
+        t_bound = t_sec[s + 1]
+        column_rhs(y, c_in, L, u, eps, D, n, nc, mode, iso, par, cl, ql, rate, f)
         n_rhs += 1
+        _jacobian(y, f, c_in, L, u, eps, D, n, nc, mode, iso, par, cl, ql, rate, kl, ku, yp,
+                  fp, jb)
+        n_jac += 1
+        n_rhs += kl + ku + 1
+        current_jac = True
         if h <= 0.0:
-            h = 1e-6 * (t_end - t)
-        jac_age = JAC_REUSE  # the inlet changed: new Jacobian
-        while t < t_end:
+            h = 1e-6 * (t_bound - t)
+        h = min(h, t_bound - t)
+        order = 1
+        Dd[:, :] = 0.0
+        for i in range(N):
+            Dd[0, i] = y[i]
+            Dd[1, i] = f[i] * h
+        n_equal = 0
+        lu_ok = False
+        c_lu = 0.0
+        while t < t_bound:
             if n_acc + n_rej >= MAX_STEPS:
                 status = STATUS_MAX_STEPS
                 break
-            last = t + h >= t_end
-            if last:
-                h = t_end - t
+            if t + h > t_bound:
+                factor = (t_bound - t) / h
+                _rescale(Dd, order, factor, R, U, RU, tmp)
+                h = t_bound - t
+                n_equal = 0
+                lu_ok = False
             if h <= 4.0 * 2.220446049250313e-16 * abs(t) or h <= 0.0:
                 status = STATUS_STEP_UNDERFLOW
                 break
-            if jac_age >= JAC_REUSE:
-                _jacobian(y, f0, c_in, L, u, eps, D, n, nc, mode, iso, par, cl, ql, rate, kl,
-                          ku, yp, fp, jb)
-                n_jac += 1
-                n_rhs += kl + ku + 1
-                jac_age = 0
-            hd = h * _D
+            t_new = t + h
+            if t_bound - t_new <= 4.0 * 2.220446049250313e-16 * abs(t_bound):
+                t_new = t_bound
             for i in range(N):
-                for m in range(ab.shape[1]):
-                    ab[i, m] = -hd * jb[i, m]
-                ab[i, kl] += 1.0
-            if band_lu(ab, kl, ku, piv) != 0:
-                status = STATUS_SINGULAR
-                break
-            k1[:] = f0
-            band_solve(ab, kl, ku, piv, k1)
+                acc = 0.0
+                for m in range(order + 1):
+                    acc += Dd[m, i]
+                ypred[i] = acc
+                sc[i] = atol * scale[i] + rtol * abs(acc)
+                acc = 0.0
+                for m in range(1, order + 1):
+                    acc += Dd[m, i] * GAMMA[m]
+                psi[i] = acc / ALPHA[order]
+            c = h / ALPHA[order]
+            if not lu_ok or c != c_lu:
+                for i in range(N):
+                    for m in range(ab.shape[1]):
+                        ab[i, m] = -c * jb[i, m]
+                    ab[i, kl] += 1.0
+                if band_lu(ab, kl, ku, piv) != 0:
+                    status = STATUS_SINGULAR
+                    break
+                lu_ok = True
+                c_lu = c
+            # simplified Newton for y = ypred + d, d = c f(y) - psi
             for i in range(N):
-                tmp[i] = y[i] + 0.5 * h * k1[i]
-            column_rhs(tmp, c_in, L, u, eps, D, n, nc, mode, iso, par, cl, ql, rate, f1)
+                y[i] = ypred[i]
+                d[i] = 0.0
+            converged = False
+            n_iter = 0
+            dy_old = -1.0
+            for it in range(NEWTON_MAXITER):
+                n_iter = it + 1
+                column_rhs(y, c_in, L, u, eps, D, n, nc, mode, iso, par, cl, ql, rate, f)
+                n_rhs += 1
+                for i in range(N):
+                    dy[i] = c * f[i] - psi[i] - d[i]
+                band_solve(ab, kl, ku, piv, dy)
+                dy_norm = _rms(dy, sc)
+                if not np.isfinite(dy_norm):
+                    break
+                ratio = dy_norm / dy_old if dy_old > 0.0 else -1.0
+                if ratio >= 0.0 and (ratio >= 1.0 or ratio ** (NEWTON_MAXITER - it)
+                                     / (1.0 - ratio) * dy_norm > newton_tol):
+                    break
+                for i in range(N):
+                    y[i] += dy[i]
+                    d[i] += dy[i]
+                if dy_norm == 0.0 or (ratio >= 0.0 and ratio / (1.0 - ratio) * dy_norm
+                                      < newton_tol):
+                    converged = True
+                    break
+                dy_old = dy_norm
+            if not converged:
+                if current_jac:
+                    _rescale(Dd, order, 0.5, R, U, RU, tmp)
+                    h *= 0.5
+                    n_equal = 0
+                    n_rej += 1
+                else:
+                    column_rhs(ypred, c_in, L, u, eps, D, n, nc, mode, iso, par, cl, ql, rate,
+                               fp)
+                    for i in range(N):
+                        f[i] = fp[i]
+                    _jacobian(ypred, f, c_in, L, u, eps, D, n, nc, mode, iso, par, cl, ql,
+                              rate, kl, ku, yp, fp, jb)
+                    n_jac += 1
+                    n_rhs += kl + ku + 2
+                    current_jac = True
+                lu_ok = False
+                continue
+            safety = 0.9 * (2 * NEWTON_MAXITER + 1) / (2 * NEWTON_MAXITER + n_iter)
             for i in range(N):
-                k2[i] = f1[i] - k1[i]
-            band_solve(ab, kl, ku, piv, k2)
-            for i in range(N):
-                k2[i] += k1[i]
-                y_new[i] = y[i] + h * k2[i]
-            column_rhs(y_new, c_in, L, u, eps, D, n, nc, mode, iso, par, cl, ql, rate, f2)
-            for i in range(N):
-                k3[i] = f2[i] - _E32 * (k2[i] - f1[i]) - 2.0 * (k1[i] - f0[i])
-            band_solve(ab, kl, ku, piv, k3)
-            n_rhs += 2
-            for i in range(N):
-                err[i] = h / 6.0 * (k1[i] - 2.0 * k2[i] + k3[i])
-            e = _norm(err, y, y_new, scale, rtol, atol)
-            if not np.isfinite(e):
+                sc[i] = atol * scale[i] + rtol * abs(y[i])
+                dy[i] = ERROR_CONST[order] * d[i]
+            err = _rms(dy, sc)
+            if not np.isfinite(err):
                 status = STATUS_NAN
                 break
-            if e <= 1.0:
-                t_new = t_end if last else t + h
-                while k_out < n_out and t_out[k_out] <= t_new:
-                    th = (t_out[k_out] - t) / h
-                    h00 = (1.0 + 2.0 * th) * (1.0 - th) ** 2
-                    h10 = th * (1.0 - th) ** 2
-                    h01 = th * th * (3.0 - 2.0 * th)
-                    h11 = th * th * (th - 1.0)
-                    for k in range(nc):
-                        # Hermite-interpolate the last cells, then reconstruct the outlet
-                        for m in range(3):
-                            i = max(n - 1 - m, 0) * S + k
-                            tmp3[m] = h00 * y[i] + h01 * y_new[i] + h * (h10 * f0[i] + h11 * f2[i])
-                        c_out[k_out, k] = (tmp3[0] if n < 3 else
-                                           outlet_from_cells(tmp3[0], tmp3[1], tmp3[2]))
-                    k_out += 1
-                t = t_new
-                y[:] = y_new
-                f0[:] = f2
-                n_acc += 1
-                jac_age += 1
-                fac = 5.0 if e == 0.0 else min(5.0, 0.8 * e ** (-1.0 / 3.0))
-                if not last:
-                    h *= fac
-                else:
-                    h = max(h, h * fac)
-            else:
+            if err > 1.0:
+                factor = max(MIN_FACTOR, safety * err ** (-1.0 / (order + 1)))
+                _rescale(Dd, order, factor, R, U, RU, tmp)
+                h *= factor
+                n_equal = 0
+                lu_ok = False
                 n_rej += 1
-                jac_age = JAC_REUSE  # fresh Jacobian for the retry
-                h *= max(0.1, 0.8 * e ** (-1.0 / 3.0))
+                continue
+            # accepted
+            n_acc += 1
+            current_jac = False
+            n_equal += 1
+            t_old = t
+            t = t_new
+            for i in range(N):
+                Dd[order + 2, i] = d[i] - Dd[order + 1, i]
+                Dd[order + 1, i] = d[i]
+            for m in range(order, -1, -1):
+                for i in range(N):
+                    Dd[m, i] += Dd[m + 1, i]
+            # outputs in (t_old, t] from the interpolating polynomial of this step
+            while k_out < n_out and t_out[k_out] <= t:
+                tq = t_out[k_out]
+                for k in range(nc):
+                    for mm in range(3):
+                        i = max(n - 1 - mm, 0) * S + k
+                        val = Dd[0, i]
+                        p = 1.0
+                        for j in range(order):
+                            p *= (tq - (t - j * h)) / ((j + 1) * h)
+                            val += Dd[j + 1, i] * p
+                        cells3[mm] = val
+                    c_out[k_out, k] = (cells3[0] if n < 3 else
+                                       outlet_from_cells(cells3[0], cells3[1], cells3[2]))
+                k_out += 1
+            if t_old == t:
+                break
+            if n_equal < order + 1:
+                continue
+            e_minus = np.inf
+            e_plus = np.inf
+            if order > 1:
+                for i in range(N):
+                    dy[i] = ERROR_CONST[order - 1] * Dd[order, i]
+                e_minus = _rms(dy, sc)
+            if order < MAX_ORDER:
+                for i in range(N):
+                    dy[i] = ERROR_CONST[order + 1] * Dd[order + 2, i]
+                e_plus = _rms(dy, sc)
+            f_minus = e_minus ** (-1.0 / order) if e_minus > 0.0 else np.inf
+            f_same = err ** (-1.0 / (order + 1)) if err > 0.0 else np.inf
+            f_plus = e_plus ** (-1.0 / (order + 2)) if e_plus > 0.0 else np.inf
+            best = f_same
+            delta = 0
+            if f_minus > best:
+                best = f_minus
+                delta = -1
+            if f_plus > best:
+                best = f_plus
+                delta = 1
+            order += delta
+            factor = min(MAX_FACTOR, safety * best)
+            _rescale(Dd, order, factor, R, U, RU, tmp)
+            h *= factor
+            n_equal = 0
+            lu_ok = False
+        for i in range(N):
+            y[i] = Dd[0, i]
         if status != STATUS_OK:
             break
     y_end[:] = y
