@@ -1,4 +1,4 @@
-"""Fixed-bed column: bulk advection-dispersion with film-free solid uptake (first slice).
+"""Fixed-bed column: advection-dispersion in the bulk, lumped rate models for the sorbent.
 
 Symbols and SI units
 --------------------
@@ -7,19 +7,25 @@ u        interstitial velocity                           m/s
 eps      bed (interparticle) porosity                    -
 D        axial dispersion coefficient                    m^2/s
 c_k      bulk concentration of component k               mol/m^3
-q_k      loading per volume of solid                     mol/m^3 solid
+c_p,k    pore concentration (PORES)                      mol/m^3 pore liquid
+q_k      loading per volume of solid skeleton            mol/m^3 solid
+eps_p    particle porosity, R_p particle radius          -, m
+k_f,k    film mass-transfer coefficient                  m/s
 
 Bulk phase, with F = (1 - eps)/eps:
 
-    dc_k/dt = -u dc_k/dz + D d2c_k/dz2 - F dq_k/dt
+    SOLID (lumped rate model):       dc_k/dt = -u dc_k/dz + D d2c_k/dz2 - F dq_k/dt
+    PORES (lumped rate model with pores):
+        dc_k/dt = -u dc_k/dz + D d2c_k/dz2 - F (3/R_p) k_f,k (c_k - c_p,k)
+        eps_p dc_p,k/dt + (1 - eps_p) dq_k/dt = (3/R_p) k_f,k (c_k - c_p,k)
     inlet  (Danckwerts):  u c_in,k = u c_k - D dc_k/dz     at z = 0
     outlet:               dc_k/dz = 0                      at z = L
 
-Solid (``mode``):
+Binding (``mode``), with c the liquid the solid sees (bulk for SOLID, pore for PORES):
     LDF:      dq_k/dt = k_ldf,k (q*_k(c) - q_k), with q* linear (H_k c_k) or
               competitive Langmuir q_max,k K_k c_k / (1 + sum_j K_j c_j)
     KINETIC:  dq_k/dt = k_a,k c_k q_max,k (1 - sum_j q_j / q_max,j) - k_d,k q_k
-              (competitive Langmuir kinetics; one component is Thomas's model)
+              (competitive Langmuir kinetics; one component without pores is Thomas's model)
 
 Finite volumes on n equal cells; the advective face value is the upwind cell
 plus a Koren-limited slope (third order where smooth, no new extrema); the
@@ -28,9 +34,9 @@ u c_in exactly; the outlet face carries u c_L with c_L the last cell plus a
 minmod-limited backward slope, and the outflow is integrated as extra states
 so the mass balance fed - out - held can be checked to solver precision.
 
-State layout: y[i S + k] = c_ik, y[i S + nc + k] = q_ik (S = 2 nc) for cell i,
-then y[n S + k] = int_0^t u c_L,k dt (mol/m^2 per unit interstitial area).
-The Jacobian is banded with kl = 2 S, ku = S.
+State layout per cell i (S states): c_ik at y[i S + k], then (PORES) c_p,ik at
+y[i S + nc + k], then q_ik; after the n cells, y[n S + k] = int_0^t u c_L,k dt
+(mol/m^2 per unit interstitial area).  The Jacobian is banded with kl = 2 S, ku = S.
 """
 import math
 
@@ -45,9 +51,14 @@ KINETIC = 1
 LINEAR = 0
 LANGMUIR = 1
 
+# particle models: the solid takes up straight from the bulk (lumped rate model), or
+# through a film into pores (lumped rate model with pores); pp = [eps_p, R_p]
+SOLID = 0
+PORES = 1
+
 # parameter rows of par[:, k]
-P_KLDF, P_H, P_QMAX, P_K, P_KA, P_KD = 0, 1, 2, 3, 4, 5
-N_PAR = 6
+P_KLDF, P_H, P_QMAX, P_K, P_KA, P_KD, P_KF = 0, 1, 2, 3, 4, 5, 6
+N_PAR = 7
 
 STATUS_OK = 0
 STATUS_STEP_UNDERFLOW = 1
@@ -116,19 +127,39 @@ def outlet_value(y, n, S, k):
 
 
 @njit(**JIT_OPTS)
-def column_rhs(y, c_in, L, u, eps, D, n, nc, mode, iso, par, cl, ql, rate, dydt):
+def states_per_cell(pm, nc):
+    """c and q per component (SOLID), or c, c_p and q (PORES)."""
+    return 3 * nc if pm == PORES else 2 * nc
+
+
+@njit(**JIT_OPTS)
+def column_rhs(y, c_in, L, u, eps, D, n, nc, mode, iso, pm, pp, par, cl, ql, rate, dydt):
     """dy/dt of the column (see module docstring); cl, ql, rate are work arrays (nc)."""
-    S = 2 * nc
+    S = states_per_cell(pm, nc)
     dz = L / n
     F = (1.0 - eps) / eps
     for i in range(n):
-        for k in range(nc):
-            cl[k] = y[i * S + k]
-            ql[k] = y[i * S + nc + k]
-        solid_rate(mode, iso, cl, ql, par, rate)
-        for k in range(nc):
-            dydt[i * S + nc + k] = rate[k]
-            dydt[i * S + k] = -F * rate[k]
+        base = i * S
+        if pm == PORES:
+            eps_p = pp[0]
+            a = 3.0 / pp[1]  # film area per particle volume, 1/m
+            for k in range(nc):
+                cl[k] = y[base + nc + k]
+                ql[k] = y[base + 2 * nc + k]
+            solid_rate(mode, iso, cl, ql, par, rate)
+            for k in range(nc):
+                film = a * par[P_KF, k] * (y[base + k] - cl[k])  # mol/m3 particle/s
+                dydt[base + 2 * nc + k] = rate[k]
+                dydt[base + nc + k] = (film - (1.0 - eps_p) * rate[k]) / eps_p
+                dydt[base + k] = -F * film
+        else:
+            for k in range(nc):
+                cl[k] = y[base + k]
+                ql[k] = y[base + nc + k]
+            solid_rate(mode, iso, cl, ql, par, rate)
+            for k in range(nc):
+                dydt[base + nc + k] = rate[k]
+                dydt[base + k] = -F * rate[k]
     for k in range(nc):
         flux_in = u * c_in[k]  # Danckwerts: advective + dispersive flux at z = 0
         for f in range(1, n + 1):
@@ -150,7 +181,7 @@ def column_rhs(y, c_in, L, u, eps, D, n, nc, mode, iso, par, cl, ql, rate, dydt)
 
 
 @njit(**JIT_OPTS)
-def _jacobian(y, f0, c_in, L, u, eps, D, n, nc, mode, iso, par, cl, ql, rate, kl, ku, yp, fp,
+def _jacobian(y, f0, c_in, L, u, eps, D, n, nc, mode, iso, pm, pp, par, cl, ql, rate, kl, ku, yp, fp,
               jb):
     """Banded finite-difference Jacobian by column grouping: jb[i, j - i + kl] = df_i/dy_j."""
     N = y.shape[0]
@@ -160,7 +191,7 @@ def _jacobian(y, f0, c_in, L, u, eps, D, n, nc, mode, iso, par, cl, ql, rate, kl
         yp[:] = y
         for j in range(g, N, w):
             yp[j] = y[j] + 1e-7 * max(abs(y[j]), 1e-3)
-        column_rhs(yp, c_in, L, u, eps, D, n, nc, mode, iso, par, cl, ql, rate, fp)
+        column_rhs(yp, c_in, L, u, eps, D, n, nc, mode, iso, pm, pp, par, cl, ql, rate, fp)
         for j in range(g, N, w):
             dj = yp[j] - y[j]
             for i in range(max(0, j - ku), min(N, j + kl + 1)):
@@ -209,7 +240,7 @@ def _rescale(Dd, order, factor, R, U, RU, tmp):
 
 
 @njit(**JIT_OPTS)
-def run_column(L, u_sec, eps, D, n, mode, iso, par, t_sec, c_sec, t_out, rtol, atol, scale,
+def run_column(L, u_sec, eps, D, n, mode, iso, pm, pp, par, t_sec, c_sec, t_out, rtol, atol, scale,
                c_out, y_end, stats):
     """Integrate one column from a clean bed through the inlet sections.
 
@@ -225,7 +256,7 @@ def run_column(L, u_sec, eps, D, n, mode, iso, par, t_sec, c_sec, t_out, rtol, a
     restarts at order 1 (the inlet jumps); outputs come from the interpolating polynomial.
     """
     nc = par.shape[1]
-    S = 2 * nc
+    S = states_per_cell(pm, nc)
     N = n * S + nc
     kl = 2 * S
     ku = S
@@ -268,9 +299,9 @@ def run_column(L, u_sec, eps, D, n, mode, iso, par, t_sec, c_sec, t_out, rtol, a
         c_in = c_sec[s]
         u = u_sec[s]
         t_bound = t_sec[s + 1]
-        column_rhs(y, c_in, L, u, eps, D, n, nc, mode, iso, par, cl, ql, rate, f)
+        column_rhs(y, c_in, L, u, eps, D, n, nc, mode, iso, pm, pp, par, cl, ql, rate, f)
         n_rhs += 1
-        _jacobian(y, f, c_in, L, u, eps, D, n, nc, mode, iso, par, cl, ql, rate, kl, ku, yp,
+        _jacobian(y, f, c_in, L, u, eps, D, n, nc, mode, iso, pm, pp, par, cl, ql, rate, kl, ku, yp,
                   fp, jb)
         n_jac += 1
         n_rhs += kl + ku + 1
@@ -332,7 +363,7 @@ def run_column(L, u_sec, eps, D, n, mode, iso, par, t_sec, c_sec, t_out, rtol, a
             dy_old = -1.0
             for it in range(NEWTON_MAXITER):
                 n_iter = it + 1
-                column_rhs(y, c_in, L, u, eps, D, n, nc, mode, iso, par, cl, ql, rate, f)
+                column_rhs(y, c_in, L, u, eps, D, n, nc, mode, iso, pm, pp, par, cl, ql, rate, f)
                 n_rhs += 1
                 for i in range(N):
                     dy[i] = c * f[i] - psi[i] - d[i]
@@ -359,11 +390,11 @@ def run_column(L, u_sec, eps, D, n, mode, iso, par, t_sec, c_sec, t_out, rtol, a
                     n_equal = 0
                     n_rej += 1
                 else:
-                    column_rhs(ypred, c_in, L, u, eps, D, n, nc, mode, iso, par, cl, ql, rate,
+                    column_rhs(ypred, c_in, L, u, eps, D, n, nc, mode, iso, pm, pp, par, cl, ql, rate,
                                fp)
                     for i in range(N):
                         f[i] = fp[i]
-                    _jacobian(ypred, f, c_in, L, u, eps, D, n, nc, mode, iso, par, cl, ql,
+                    _jacobian(ypred, f, c_in, L, u, eps, D, n, nc, mode, iso, pm, pp, par, cl, ql,
                               rate, kl, ku, yp, fp, jb)
                     n_jac += 1
                     n_rhs += kl + ku + 2
@@ -458,10 +489,10 @@ def run_column(L, u_sec, eps, D, n, mode, iso, par, t_sec, c_sec, t_out, rtol, a
 
 
 @njit(**PARALLEL_OPTS)
-def run_column_many(L, u_sec, eps, D, n, mode, iso, par, t_sec, c_sec, t_out, rtol, atol,
+def run_column_many(L, u_sec, eps, D, n, mode, iso, pm, pp, par, t_sec, c_sec, t_out, rtol, atol,
                     scale, c_out, y_end, stats, status):
     """``run_column`` over the leading (case) axis of every array, in parallel."""
     for s in prange(L.shape[0]):
-        status[s] = run_column(L[s], u_sec[s], eps[s], D[s], n, mode, iso, par[s], t_sec[s],
+        status[s] = run_column(L[s], u_sec[s], eps[s], D[s], n, mode, iso, pm, pp, par[s], t_sec[s],
                                c_sec[s], t_out[s], rtol, atol, scale[s], c_out[s], y_end[s],
                                stats[s])

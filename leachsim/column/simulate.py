@@ -26,9 +26,10 @@ from ..leaching.simulate import SolverError
 
 LEVELS = (0.05, 0.1, 0.5, 0.9, 0.95)
 _MODE = {"ldf": kc.LDF, "kinetic": kc.KINETIC}
+_PM = {"lumped-rate": kc.SOLID, "lumped-rate-pores": kc.PORES}
 _ISO = {"linear": kc.LINEAR, "langmuir": kc.LANGMUIR}
 _ROW = {"k_ldf": kc.P_KLDF, "H": kc.P_H, "q_max": kc.P_QMAX, "K": kc.P_K, "k_a": kc.P_KA,
-        "k_d": kc.P_KD}
+        "k_d": kc.P_KD, "k_f": kc.P_KF}
 _STATUS = {kc.STATUS_STEP_UNDERFLOW: "step size underflow", kc.STATUS_NAN: "NaN in the solution",
            kc.STATUS_MAX_STEPS: f"more than {kc.MAX_STEPS} steps",
            kc.STATUS_SINGULAR: "singular iteration matrix"}
@@ -52,15 +53,17 @@ def kernel_inputs(sc: ColumnScenario) -> dict:
             q_ref[k] = max(par[kc.P_H, k] * c_ref[k], c_ref[k])
         else:
             q_ref[k] = max(par[kc.P_QMAX, k], c_ref[k])
-    S = 2 * nc
+    pm = _PM[sc.particle_model]
+    S = kc.states_per_cell(pm, nc)
     scale = np.empty(sc.cells * S + nc)
     for i in range(sc.cells):
-        scale[i * S:i * S + nc] = c_ref
-        scale[i * S + nc:(i + 1) * S] = q_ref
+        scale[i * S:i * S + S - nc] = np.tile(c_ref, S // nc - 1)  # bulk (and pore) liquid
+        scale[i * S + S - nc:(i + 1) * S] = q_ref
     scale[sc.cells * S:] = c_ref * u_sec.max() * t_sec[-1]
+    pp = np.array([sc.particle_porosity or 0.0, sc.particle_radius or 0.0])
     return dict(L=sc.length, u_sec=u_sec, eps=sc.bed_porosity, D=sc.dispersion, n=sc.cells,
-                mode=_MODE[sc.particle_model], iso=_ISO[sc.binding], par=par, t_sec=t_sec,
-                c_sec=c_sec, t_out=t_out, scale=scale)
+                mode=_MODE[sc.binding_rate], iso=_ISO[sc.binding], pm=pm, pp=pp, par=par,
+                t_sec=t_sec, c_sec=c_sec, t_out=t_out, scale=scale)
 
 
 def run_column(sc: ColumnScenario, stop: float = 0.05) -> Results:
@@ -68,11 +71,11 @@ def run_column(sc: ColumnScenario, stop: float = 0.05) -> Results:
     a = kernel_inputs(sc)
     nc = len(sc.components)
     c_out = np.zeros((sc.outputs, nc))
-    y_end = np.zeros(sc.cells * 2 * nc + nc)
+    y_end = np.zeros(len(a["scale"]))
     stats = np.zeros(5)
     status = kc.run_column(a["L"], a["u_sec"], a["eps"], a["D"], a["n"], a["mode"], a["iso"],
-                           a["par"], a["t_sec"], a["c_sec"], a["t_out"], sc.rtol, sc.atol,
-                           a["scale"], c_out, y_end, stats)
+                           a["pm"], a["pp"], a["par"], a["t_sec"], a["c_sec"], a["t_out"],
+                           sc.rtol, sc.atol, a["scale"], c_out, y_end, stats)
     if status != kc.STATUS_OK:
         raise SolverError(f"scenario '{sc.name}': {_STATUS.get(status, status)} at "
                                 f"t = {stats[4]:.6g} s after {int(stats[0])} steps")
@@ -99,13 +102,19 @@ def _label(sc: ColumnScenario, a: dict, c_out, y_end, stats, stop) -> Results:
         t0, t1 = a["t_sec"][s_idx], a["t_sec"][s_idx + 1]
         vol += sec.flow_rate * np.clip(t - t0, 0.0, t1 - t0)
     bv = vol / sc.bed_volume
-    S = 2 * nc
+    S = kc.states_per_cell(a["pm"], nc)
     dz = sc.length / sc.cells
     A, eps = sc.area, sc.bed_porosity
     fed = (a["c_sec"] * np.array([s.flow_rate * s.duration for s in sc.inlet])[:, None]).sum(0)
     out = A * eps * y_end[sc.cells * S:]
-    held = np.array([A * dz * sum(eps * y_end[i * S + k] + (1 - eps) * y_end[i * S + nc + k]
-                                  for i in range(sc.cells)) for k in range(nc)])
+    cells = y_end[:sc.cells * S].reshape(sc.cells, S)
+    if a["pm"] == kc.PORES:  # bulk, pore liquid, solid per unit bed volume
+        eps_p = sc.particle_porosity
+        inventory = (eps * cells[:, :nc] + (1 - eps) * eps_p * cells[:, nc:2 * nc]
+                     + (1 - eps) * (1 - eps_p) * cells[:, 2 * nc:])
+    else:
+        inventory = eps * cells[:, :nc] + (1 - eps) * cells[:, nc:]
+    held = A * dz * inventory.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         closure = np.abs(fed - out - held) / fed
     sorbent_mass = sc.bed_volume * (1 - eps) * sc.sorbent_density

@@ -5,8 +5,10 @@ Layout (quantities as everywhere: bare SI number or a unit string)::
     schema_version = 1
     [meta]      name, description, targets
     [column]    length, diameter, bed_porosity, dispersion, cells
-    [sorbent]   name, density, particle_model = "ldf" | "kinetic", binding
-    [sorbent.parameters.<component>]   q_max, K, H, k_ldf, k_a, k_d
+    [sorbent]   name, density, particle_model = "lumped-rate" | "lumped-rate-pores",
+                binding = "linear" | "langmuir", binding_rate = "ldf" | "kinetic",
+                particle_porosity, particle_radius (pores only)
+    [sorbent.parameters.<component>]   q_max, K, H, k_ldf, k_a, k_d, k_f (pores)
     [[inlet]]   name, duration, flow_rate, composition = { <component> = conc }
     [solver]    rtol, atol, outputs
 
@@ -28,9 +30,10 @@ from ..chemistry.elements import ATOMIC_MASS
 from .errors import ConfigError, Issue
 from .reader import Reader, suggest
 
-PARTICLE_MODELS = ("ldf", "kinetic")
+PARTICLE_MODELS = ("lumped-rate", "lumped-rate-pores")
 BINDINGS = ("linear", "langmuir")
-# parameters each (particle model, binding) needs, per component
+BINDING_RATES = ("ldf", "kinetic")
+# parameters each (binding rate, binding) needs, per component (pores add k_f)
 REQUIRED = {
     ("ldf", "linear"): ("H", "k_ldf"),
     ("ldf", "langmuir"): ("q_max", "K", "k_ldf"),
@@ -63,9 +66,12 @@ class ColumnScenario:
     dispersion: float
     cells: int
     sorbent_name: str
-    sorbent_density: float
+    sorbent_density: float  # particle density (with its pores), kg/m^3
     particle_model: str
     binding: str
+    binding_rate: str
+    particle_porosity: float | None
+    particle_radius: float | None
     parameters: dict[str, dict[str, float]]
     inlet: tuple[Section, ...]
     rtol: float
@@ -149,18 +155,24 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
         col.done()
 
     sor = top.sub("sorbent")
-    sname = density = pmodel = binding = None
+    sname = density = pmodel = binding = brate = eps_p = r_p = None
     params: dict[str, dict[str, float]] = {}
+    need: tuple[str, ...] = ()
     if sor is not None:
         sname = sor.string("name", "sorbent")
         density = sor.quantity("density", units.DENSITY, gt=0.0, what="particle density")
         pmodel = sor.string("particle_model", choices=PARTICLE_MODELS)
         binding = sor.string("binding", choices=BINDINGS)
-        if pmodel and binding and (pmodel, binding) not in REQUIRED:
-            sor.error("binding", f"'{binding}' has no '{pmodel}' form (available: "
-                                 f"{', '.join('/'.join(k) for k in REQUIRED)})")
+        brate = sor.string("binding_rate", choices=BINDING_RATES)
+        if brate and binding and (brate, binding) not in REQUIRED:
+            sor.error("binding_rate", f"'{binding}' has no '{brate}' form (available: "
+                                      f"{', '.join('/'.join(k) for k in REQUIRED)})")
+        if pmodel == "lumped-rate-pores":
+            eps_p = sor.number("particle_porosity", gt=0.0, lt=1.0)
+            r_p = sor.quantity("particle_radius", units.LENGTH, gt=0.0)
         preader = sor.sub("parameters")
-        need = REQUIRED.get((pmodel, binding), ())
+        need = REQUIRED.get((brate, binding), ()) + (
+            ("k_f",) if pmodel == "lumped-rate-pores" else ())
         if preader is not None:
             for comp in list(preader.table):
                 if comp not in ATOMIC_MASS:
@@ -176,14 +188,17 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
                     v = pr.raw(key)
                     if v is None:
                         continue
-                    if key == "q_max":
-                        v = _component_quantity(pr, key, v, comp, "loading", density or 1.0)
+                    if key == "q_max":  # per volume of solid skeleton
+                        skeleton = (density or 1.0) / (1.0 - (eps_p or 0.0))
+                        v = _component_quantity(pr, key, v, comp, "loading", skeleton)
                     elif key == "K":
                         v = _component_quantity(pr, key, v, comp, "affinity", 1.0)
                     elif key == "H":
                         v = pr.convert(key, v, units.DIMENSIONLESS, ge=0.0)
                     elif key == "k_a":
                         v = pr.convert(key, v, (3, 0, -1, -1, 0), ge=0.0)
+                    elif key == "k_f":
+                        v = pr.convert(key, v, units.VELOCITY, gt=0.0)
                     else:
                         v = pr.convert(key, v, RATE, gt=0.0)
                     if v is not None:
@@ -245,7 +260,7 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
         if sor is not None and comp not in params and binding is not None:
             issues.append(Issue(f"sorbent.parameters.{comp}",
                                 f"missing: the feed carries '{comp}' but the sorbent has no "
-                                f"parameters for it ({', '.join(REQUIRED.get((pmodel, binding), ()))})"))
+                                f"parameters for it ({', '.join(need)})"))
     for comp in params:
         if comp not in comps and comp in ATOMIC_MASS:
             issues.append(Issue(f"sorbent.parameters.{comp}",
@@ -259,5 +274,6 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
     if issues:
         raise ConfigError(issues, source)
     return ColumnScenario(name, description, tuple(checked), components, length, diameter, eps,
-                          disp, cells, sname, density, pmodel, binding, params, tuple(sections),
+                          disp, cells, sname, density, pmodel, binding, brate, eps_p, r_p, params,
+                          tuple(sections),
                           rtol, atol, outputs, raw, source)
