@@ -21,11 +21,11 @@ Bulk phase, with F = (1 - eps)/eps:
     inlet  (Danckwerts):  u c_in,k = u c_k - D dc_k/dz     at z = 0
     outlet:               dc_k/dz = 0                      at z = L
 
-Binding (``mode``), with c the liquid the solid sees (bulk for SOLID, pore for PORES):
-    LDF:      dq_k/dt = k_ldf,k (q*_k(c) - q_k), with q* linear (H_k c_k) or
-              competitive Langmuir q_max,k K_k c_k / (1 + sum_j K_j c_j)
-    KINETIC:  dq_k/dt = k_a,k c_k q_max,k (1 - sum_j q_j / q_max,j) - k_d,k q_k
-              (competitive Langmuir kinetics; one component without pores is Thomas's model)
+Binding: dq/dt = binding.kinetic_rate(code, c, q) with c the liquid the solid sees
+(bulk for SOLID, pore for PORES): the linear driving force to an isotherm (linear,
+Langmuir, Freundlich, Sips, mass-action ion exchange, proton-competitive Langmuir) or
+true binding kinetics (Langmuir k_a/k_d, i.e. Thomas's model without pores; steric
+mass action); see ``kernels/binding.py``.
 
 Finite volumes on n equal cells; the advective face value is the upwind cell
 plus a Koren-limited slope (third order where smooth, no new extrema); the
@@ -45,20 +45,16 @@ from numba import njit, prange
 
 from ._numba import JIT_OPTS, PARALLEL_OPTS
 from .banded import band_lu, band_solve
-
-LDF = 0
-KINETIC = 1
-LINEAR = 0
-LANGMUIR = 1
+from .binding import N_PAR_ROWS, kinetic_rate
 
 # particle models: the solid takes up straight from the bulk (lumped rate model), or
 # through a film into pores (lumped rate model with pores); pp = [eps_p, R_p]
 SOLID = 0
 PORES = 1
 
-# parameter rows of par[:, k]
-P_KLDF, P_H, P_QMAX, P_K, P_KA, P_KD, P_KF = 0, 1, 2, 3, 4, 5, 6
-N_PAR = 7
+# parameter rows of par[:, k]: the binding rows of ``binding`` and the film coefficient
+P_FILM = N_PAR_ROWS
+N_PAR = N_PAR_ROWS + 1
 
 STATUS_OK = 0
 STATUS_STEP_UNDERFLOW = 1
@@ -86,29 +82,6 @@ def koren(r):
 
 
 @njit(**JIT_OPTS)
-def solid_rate(mode, iso, c, q, par, out):
-    """dq_k/dt for all components at one location (c, q in mol/m^3)."""
-    nc = c.shape[0]
-    if mode == KINETIC:
-        free = 1.0
-        for j in range(nc):
-            free -= q[j] / par[P_QMAX, j]
-        for k in range(nc):
-            out[k] = par[P_KA, k] * c[k] * par[P_QMAX, k] * free - par[P_KD, k] * q[k]
-        return
-    if iso == LINEAR:
-        for k in range(nc):
-            out[k] = par[P_KLDF, k] * (par[P_H, k] * c[k] - q[k])
-        return
-    den = 1.0
-    for j in range(nc):
-        den += par[P_K, j] * max(c[j], 0.0)
-    for k in range(nc):
-        qstar = par[P_QMAX, k] * par[P_K, k] * max(c[k], 0.0) / den
-        out[k] = par[P_KLDF, k] * (qstar - q[k])
-
-
-@njit(**JIT_OPTS)
 def outlet_from_cells(c1, c2, c3):
     """c at z = L from the last three cells (c1 last): c1 plus a minmod-limited slope."""
     a = c1 - c2
@@ -133,7 +106,7 @@ def states_per_cell(pm, nc):
 
 
 @njit(**JIT_OPTS)
-def column_rhs(y, c_in, L, u, eps, D, n, nc, mode, iso, pm, pp, par, cl, ql, rate, dydt):
+def column_rhs(y, c_in, L, u, eps, D, n, nc, code, pm, pp, par, cl, ql, rate, dydt):
     """dy/dt of the column (see module docstring); cl, ql, rate are work arrays (nc)."""
     S = states_per_cell(pm, nc)
     dz = L / n
@@ -146,9 +119,9 @@ def column_rhs(y, c_in, L, u, eps, D, n, nc, mode, iso, pm, pp, par, cl, ql, rat
             for k in range(nc):
                 cl[k] = y[base + nc + k]
                 ql[k] = y[base + 2 * nc + k]
-            solid_rate(mode, iso, cl, ql, par, rate)
+            kinetic_rate(code, cl, ql, par, rate)
             for k in range(nc):
-                film = a * par[P_KF, k] * (y[base + k] - cl[k])  # mol/m3 particle/s
+                film = a * par[P_FILM, k] * (y[base + k] - cl[k])  # mol/m3 particle/s
                 dydt[base + 2 * nc + k] = rate[k]
                 dydt[base + nc + k] = (film - (1.0 - eps_p) * rate[k]) / eps_p
                 dydt[base + k] = -F * film
@@ -156,7 +129,7 @@ def column_rhs(y, c_in, L, u, eps, D, n, nc, mode, iso, pm, pp, par, cl, ql, rat
             for k in range(nc):
                 cl[k] = y[base + k]
                 ql[k] = y[base + nc + k]
-            solid_rate(mode, iso, cl, ql, par, rate)
+            kinetic_rate(code, cl, ql, par, rate)
             for k in range(nc):
                 dydt[base + nc + k] = rate[k]
                 dydt[base + k] = -F * rate[k]
@@ -181,7 +154,7 @@ def column_rhs(y, c_in, L, u, eps, D, n, nc, mode, iso, pm, pp, par, cl, ql, rat
 
 
 @njit(**JIT_OPTS)
-def _jacobian(y, f0, c_in, L, u, eps, D, n, nc, mode, iso, pm, pp, par, cl, ql, rate, kl, ku, yp, fp,
+def _jacobian(y, f0, c_in, L, u, eps, D, n, nc, code, pm, pp, par, cl, ql, rate, kl, ku, yp, fp,
               jb):
     """Banded finite-difference Jacobian by column grouping: jb[i, j - i + kl] = df_i/dy_j."""
     N = y.shape[0]
@@ -191,7 +164,7 @@ def _jacobian(y, f0, c_in, L, u, eps, D, n, nc, mode, iso, pm, pp, par, cl, ql, 
         yp[:] = y
         for j in range(g, N, w):
             yp[j] = y[j] + 1e-7 * max(abs(y[j]), 1e-3)
-        column_rhs(yp, c_in, L, u, eps, D, n, nc, mode, iso, pm, pp, par, cl, ql, rate, fp)
+        column_rhs(yp, c_in, L, u, eps, D, n, nc, code, pm, pp, par, cl, ql, rate, fp)
         for j in range(g, N, w):
             dj = yp[j] - y[j]
             for i in range(max(0, j - ku), min(N, j + kl + 1)):
@@ -240,9 +213,11 @@ def _rescale(Dd, order, factor, R, U, RU, tmp):
 
 
 @njit(**JIT_OPTS)
-def run_column(L, u_sec, eps, D, n, mode, iso, pm, pp, par, t_sec, c_sec, t_out, rtol, atol, scale,
-               c_out, y_end, stats):
-    """Integrate one column from a clean bed through the inlet sections.
+def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_init, q_init, t_out,
+               rtol, atol, scale, c_out, y_end, stats):
+    """Integrate one column through the inlet sections, from a bed whose liquid holds
+    c_init and whose solid holds q_init everywhere (a clean bed: zeros; a resin in its
+    counter-ion form: q_init = binding.equilibrium of its regenerant).
 
     Section s runs from t_sec[s] to t_sec[s + 1] with inlet c_sec[s, :] at interstitial
     velocity u_sec[s] (len(t_sec) = n_sections + 1).  Fills c_out[k_t, k] (outlet,
@@ -291,17 +266,23 @@ def run_column(L, u_sec, eps, D, n, mode, iso, pm, pp, par, t_sec, c_sec, t_out,
     t = t_sec[0]
     while k_out < n_out and t_out[k_out] <= t:
         for k in range(nc):
-            c_out[k_out, k] = 0.0
+            c_out[k_out, k] = c_init[k]
         k_out += 1
+    for i in range(n):
+        for k in range(nc):
+            y[i * S + k] = c_init[k]
+            y[i * S + S - nc + k] = q_init[k]
+            if pm == PORES:
+                y[i * S + nc + k] = c_init[k]
     status = STATUS_OK
     h = 0.0
     for s in range(t_sec.shape[0] - 1):
         c_in = c_sec[s]
         u = u_sec[s]
         t_bound = t_sec[s + 1]
-        column_rhs(y, c_in, L, u, eps, D, n, nc, mode, iso, pm, pp, par, cl, ql, rate, f)
+        column_rhs(y, c_in, L, u, eps, D, n, nc, code, pm, pp, par, cl, ql, rate, f)
         n_rhs += 1
-        _jacobian(y, f, c_in, L, u, eps, D, n, nc, mode, iso, pm, pp, par, cl, ql, rate, kl, ku, yp,
+        _jacobian(y, f, c_in, L, u, eps, D, n, nc, code, pm, pp, par, cl, ql, rate, kl, ku, yp,
                   fp, jb)
         n_jac += 1
         n_rhs += kl + ku + 1
@@ -363,7 +344,7 @@ def run_column(L, u_sec, eps, D, n, mode, iso, pm, pp, par, t_sec, c_sec, t_out,
             dy_old = -1.0
             for it in range(NEWTON_MAXITER):
                 n_iter = it + 1
-                column_rhs(y, c_in, L, u, eps, D, n, nc, mode, iso, pm, pp, par, cl, ql, rate, f)
+                column_rhs(y, c_in, L, u, eps, D, n, nc, code, pm, pp, par, cl, ql, rate, f)
                 n_rhs += 1
                 for i in range(N):
                     dy[i] = c * f[i] - psi[i] - d[i]
@@ -390,11 +371,11 @@ def run_column(L, u_sec, eps, D, n, mode, iso, pm, pp, par, t_sec, c_sec, t_out,
                     n_equal = 0
                     n_rej += 1
                 else:
-                    column_rhs(ypred, c_in, L, u, eps, D, n, nc, mode, iso, pm, pp, par, cl, ql, rate,
+                    column_rhs(ypred, c_in, L, u, eps, D, n, nc, code, pm, pp, par, cl, ql, rate,
                                fp)
                     for i in range(N):
                         f[i] = fp[i]
-                    _jacobian(ypred, f, c_in, L, u, eps, D, n, nc, mode, iso, pm, pp, par, cl, ql,
+                    _jacobian(ypred, f, c_in, L, u, eps, D, n, nc, code, pm, pp, par, cl, ql,
                               rate, kl, ku, yp, fp, jb)
                     n_jac += 1
                     n_rhs += kl + ku + 2
@@ -489,10 +470,10 @@ def run_column(L, u_sec, eps, D, n, mode, iso, pm, pp, par, t_sec, c_sec, t_out,
 
 
 @njit(**PARALLEL_OPTS)
-def run_column_many(L, u_sec, eps, D, n, mode, iso, pm, pp, par, t_sec, c_sec, t_out, rtol, atol,
-                    scale, c_out, y_end, stats, status):
+def run_column_many(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_init, q_init, t_out,
+                    rtol, atol, scale, c_out, y_end, stats, status):
     """``run_column`` over the leading (case) axis of every array, in parallel."""
     for s in prange(L.shape[0]):
-        status[s] = run_column(L[s], u_sec[s], eps[s], D[s], n, mode, iso, pm, pp, par[s], t_sec[s],
-                               c_sec[s], t_out[s], rtol, atol, scale[s], c_out[s], y_end[s],
-                               stats[s])
+        status[s] = run_column(L[s], u_sec[s], eps[s], D[s], n, code, pm, pp[s], par[s],
+                               t_sec[s], c_sec[s], c_init[s], q_init[s], t_out[s], rtol, atol,
+                               scale[s], c_out[s], y_end[s], stats[s])

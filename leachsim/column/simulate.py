@@ -19,17 +19,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..config.column import ColumnScenario
+from ..kernels import binding as bd
 from ..kernels import column as kc
 from ..results import Results, Variable
 from ..results.provenance import provenance
 from ..leaching.simulate import SolverError
 
 LEVELS = (0.05, 0.1, 0.5, 0.9, 0.95)
-_MODE = {"ldf": kc.LDF, "kinetic": kc.KINETIC}
 _PM = {"lumped-rate": kc.SOLID, "lumped-rate-pores": kc.PORES}
-_ISO = {"linear": kc.LINEAR, "langmuir": kc.LANGMUIR}
-_ROW = {"k_ldf": kc.P_KLDF, "H": kc.P_H, "q_max": kc.P_QMAX, "K": kc.P_K, "k_a": kc.P_KA,
-        "k_d": kc.P_KD, "k_f": kc.P_KF}
 _STATUS = {kc.STATUS_STEP_UNDERFLOW: "step size underflow", kc.STATUS_NAN: "NaN in the solution",
            kc.STATUS_MAX_STEPS: f"more than {kc.MAX_STEPS} steps",
            kc.STATUS_SINGULAR: "singular iteration matrix"}
@@ -40,19 +37,28 @@ def kernel_inputs(sc: ColumnScenario) -> dict:
     nc = len(sc.components)
     par = np.zeros((kc.N_PAR, nc))
     for k, comp in enumerate(sc.components):
-        for key, value in sc.parameters[comp].items():
-            par[_ROW[key], k] = value
+        for key, value in sc.parameters.get(comp, {}).items():
+            par[kc.P_FILM if key == "k_f" else bd.PARAM_ROWS[key], k] = value
+    if sc.capacity is not None:
+        par[bd.P_LAMBDA, 0] = sc.capacity
+    code = bd.MODELS[sc.binding]
     t_sec = np.concatenate([[0.0], np.cumsum([s.duration for s in sc.inlet])])
     c_sec = np.array([[s.composition.get(c, 0.0) for c in sc.components] for s in sc.inlet])
     u_sec = np.array([s.flow_rate / (sc.area * sc.bed_porosity) for s in sc.inlet])
     t_out = np.linspace(0.0, t_sec[-1], sc.outputs)
-    c_ref = np.maximum(c_sec.max(axis=0), 1e-30)
-    q_ref = np.empty(nc)
-    for k in range(nc):
-        if sc.binding == "linear":
-            q_ref[k] = max(par[kc.P_H, k] * c_ref[k], c_ref[k])
-        else:
-            q_ref[k] = max(par[kc.P_QMAX, k], c_ref[k])
+    c_init = np.array([sc.initial.get(c, 0.0) for c in sc.components])
+    q_init = np.zeros(nc)
+    work = np.zeros(nc)
+    bd.equilibrium(code, c_init, par, q_init, work)
+    # scales for the absolute tolerance: the largest liquid and solid levels each state sees
+    c_ref = np.maximum(c_sec.max(axis=0), c_init)
+    c_ref = np.maximum(c_ref, 1e-6 * c_ref.max())
+    q_ref = np.maximum(q_init, 0.0)
+    for c_row in c_sec:
+        q = np.zeros(nc)
+        bd.equilibrium(code, c_row, par, q, work)
+        q_ref = np.maximum(q_ref, q)
+    q_ref = np.maximum(q_ref, 1e-6 * max(q_ref.max(), c_ref.max()))
     pm = _PM[sc.particle_model]
     S = kc.states_per_cell(pm, nc)
     scale = np.empty(sc.cells * S + nc)
@@ -62,8 +68,8 @@ def kernel_inputs(sc: ColumnScenario) -> dict:
     scale[sc.cells * S:] = c_ref * u_sec.max() * t_sec[-1]
     pp = np.array([sc.particle_porosity or 0.0, sc.particle_radius or 0.0])
     return dict(L=sc.length, u_sec=u_sec, eps=sc.bed_porosity, D=sc.dispersion, n=sc.cells,
-                mode=_MODE[sc.binding_rate], iso=_ISO[sc.binding], pm=pm, pp=pp, par=par,
-                t_sec=t_sec, c_sec=c_sec, t_out=t_out, scale=scale)
+                code=code, pm=pm, pp=pp, par=par, t_sec=t_sec, c_sec=c_sec, c_init=c_init,
+                q_init=q_init, t_out=t_out, scale=scale)
 
 
 def run_column(sc: ColumnScenario, stop: float = 0.05) -> Results:
@@ -73,13 +79,21 @@ def run_column(sc: ColumnScenario, stop: float = 0.05) -> Results:
     c_out = np.zeros((sc.outputs, nc))
     y_end = np.zeros(len(a["scale"]))
     stats = np.zeros(5)
-    status = kc.run_column(a["L"], a["u_sec"], a["eps"], a["D"], a["n"], a["mode"], a["iso"],
-                           a["pm"], a["pp"], a["par"], a["t_sec"], a["c_sec"], a["t_out"],
-                           sc.rtol, sc.atol, a["scale"], c_out, y_end, stats)
+    status = kc.run_column(a["L"], a["u_sec"], a["eps"], a["D"], a["n"], a["code"], a["pm"],
+                           a["pp"], a["par"], a["t_sec"], a["c_sec"], a["c_init"], a["q_init"],
+                           a["t_out"], sc.rtol, sc.atol, a["scale"], c_out, y_end, stats)
     if status != kc.STATUS_OK:
         raise SolverError(f"scenario '{sc.name}': {_STATUS.get(status, status)} at "
                                 f"t = {stats[4]:.6g} s after {int(stats[0])} steps")
     return _label(sc, a, c_out, y_end, stats, stop)
+
+
+def _per_bed_volume(cells, pm, nc, eps, eps_p):
+    """Amount per m^3 of bed in each cell row: bulk liquid, pore liquid and solid."""
+    if pm == kc.PORES:
+        return (eps * cells[:, :nc] + (1 - eps) * eps_p * cells[:, nc:2 * nc]
+                + (1 - eps) * (1 - eps_p) * cells[:, 2 * nc:])
+    return eps * cells[:, :nc] + (1 - eps) * cells[:, nc:]
 
 
 def first_crossing(t: np.ndarray, y: np.ndarray, level: float) -> float:
@@ -108,15 +122,12 @@ def _label(sc: ColumnScenario, a: dict, c_out, y_end, stats, stop) -> Results:
     fed = (a["c_sec"] * np.array([s.flow_rate * s.duration for s in sc.inlet])[:, None]).sum(0)
     out = A * eps * y_end[sc.cells * S:]
     cells = y_end[:sc.cells * S].reshape(sc.cells, S)
-    if a["pm"] == kc.PORES:  # bulk, pore liquid, solid per unit bed volume
-        eps_p = sc.particle_porosity
-        inventory = (eps * cells[:, :nc] + (1 - eps) * eps_p * cells[:, nc:2 * nc]
-                     + (1 - eps) * (1 - eps_p) * cells[:, 2 * nc:])
-    else:
-        inventory = eps * cells[:, :nc] + (1 - eps) * cells[:, nc:]
-    held = A * dz * inventory.sum(axis=0)
+    held = A * dz * _per_bed_volume(cells, a["pm"], nc, eps, sc.particle_porosity).sum(axis=0)
+    start = np.concatenate([np.tile(a["c_init"], S // nc - 1), a["q_init"]])[None, :]
+    held0 = A * sc.length * _per_bed_volume(start, a["pm"], nc, eps, sc.particle_porosity)[0]
     with np.errstate(invalid="ignore", divide="ignore"):
-        closure = np.abs(fed - out - held) / fed
+        # relative to what passed through or sat in the bed (a counter-ion may not be fed)
+        closure = np.abs(fed + held0 - out - held) / np.maximum(fed, held0)
     sorbent_mass = sc.bed_volume * (1 - eps) * sc.sorbent_density
     rel = np.full_like(c_out, np.nan)
     metrics = {f"t_{lv:g}": np.full(nc, np.nan) for lv in LEVELS}
@@ -168,7 +179,7 @@ def _label(sc: ColumnScenario, a: dict, c_out, y_end, stats, stop) -> Results:
         "eluted": Variable(out, "mol", ("component",), "amount left through the outlet"),
         "held": Variable(held, "mol", ("component",), "amount in the bed at the end"),
         "mass_balance_error": Variable(closure, "1", ("component",),
-                                       "|fed - out - held| / fed"),
+                                       "|fed + initial - out - held| / max(fed, initial)"),
         "section_start": Variable(a["t_sec"][:-1], "s", ("section",), "start of each section"),
     }
     for key, val in metrics.items():

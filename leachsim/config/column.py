@@ -6,9 +6,12 @@ Layout (quantities as everywhere: bare SI number or a unit string)::
     [meta]      name, description, targets
     [column]    length, diameter, bed_porosity, dispersion, cells
     [sorbent]   name, density, particle_model = "lumped-rate" | "lumped-rate-pores",
-                binding = "linear" | "langmuir", binding_rate = "ldf" | "kinetic",
+                binding = one of kernels.binding.MODELS, counter_ion (ion exchange, SMA,
+                proton-Langmuir), capacity (ion exchange, SMA),
                 particle_porosity, particle_radius (pores only)
-    [sorbent.parameters.<component>]   q_max, K, H, k_ldf, k_a, k_d, k_f (pores)
+    [sorbent.parameters.<component>]   the binding model's parameters, k_f (pores)
+    [column.initial]   liquid in the bed at t = 0 (default none); the solid starts in
+                equilibrium with it (an ion-exchange resin in its counter-ion form)
     [[inlet]]   name, duration, flow_rate, composition = { <component> = conc }
     [solver]    rtol, atol, outputs
 
@@ -27,18 +30,11 @@ import numpy as np
 
 from .. import units
 from ..chemistry.elements import ATOMIC_MASS
+from ..kernels import binding as bd
 from .errors import ConfigError, Issue
 from .reader import Reader, suggest
 
 PARTICLE_MODELS = ("lumped-rate", "lumped-rate-pores")
-BINDINGS = ("linear", "langmuir")
-BINDING_RATES = ("ldf", "kinetic")
-# parameters each (binding rate, binding) needs, per component (pores add k_f)
-REQUIRED = {
-    ("ldf", "linear"): ("H", "k_ldf"),
-    ("ldf", "langmuir"): ("q_max", "K", "k_ldf"),
-    ("kinetic", "langmuir"): ("q_max", "k_a", "k_d"),
-}
 RATE = (0, 0, -1, 0, 0)  # 1/s
 LOADING_PER_SOLID = units.MOLAR_CONCENTRATION  # mol per m^3 of solid
 BED_VOLUMES_PER_TIME = "BV/h"
@@ -69,7 +65,9 @@ class ColumnScenario:
     sorbent_density: float  # particle density (with its pores), kg/m^3
     particle_model: str
     binding: str
-    binding_rate: str
+    counter_ion: str | None  # component 0 of ion exchange (counter-ion), SMA (salt), H+
+    capacity: float | None  # ion-exchange capacity, eq per m^3 of solid skeleton
+    initial: dict[str, float]  # bed liquid at t = 0, mol/m^3 (solid in equilibrium with it)
     particle_porosity: float | None
     particle_radius: float | None
     parameters: dict[str, dict[str, float]]
@@ -132,6 +130,59 @@ def _component_quantity(r: Reader, key, value, comp, kind, density):
     return None
 
 
+def bd_skip_column0(binding) -> frozenset:
+    """Parameters the binding model does not read for component 0 (counter-ion, salt)."""
+    return bd.SKIP_COLUMN0.get(binding, frozenset()) if binding else frozenset()
+
+
+_DIMENSIONLESS_PARAMS = ("H", "n", "z", "K_sel", "nu", "sigma")
+_BARE_SI = {("sma", "k_a"), ("sma", "k_d"), ("freundlich", "K_F")}
+
+
+def _parameter(r: Reader, key, value, comp, binding, skeleton):
+    """One binding/transport parameter of component ``comp`` in SI."""
+    if (binding, key) in _BARE_SI:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+            return float(value)
+        r.error(key, f"{value!r}: give a bare number in SI units ({bd.PARAM_UNITS[key]}); its "
+                     f"unit depends on the model's exponents")
+        return None
+    if key == "q_max":
+        return _component_quantity(r, key, value, comp, "loading", skeleton)
+    if key == "K":
+        return _component_quantity(r, key, value, comp, "affinity", 1.0)
+    if key == "c_lin":
+        return _component_quantity(r, key, value, comp, "conc", 1.0)
+    if key in _DIMENSIONLESS_PARAMS:
+        lo = {"n": 0.0, "z": 0.0, "nu": 0.0}.get(key)
+        return r.convert(key, value, units.DIMENSIONLESS, gt=lo) if lo is not None else \
+            r.convert(key, value, units.DIMENSIONLESS, ge=0.0 if key != "H" else None)
+    if key == "k_a":
+        return r.convert(key, value, (3, 0, -1, -1, 0), ge=0.0)
+    if key == "k_f":
+        return r.convert(key, value, units.VELOCITY, gt=0.0)
+    return r.convert(key, value, RATE, gt=0.0 if key == "k_d" else None, ge=0.0 if key != "k_d"
+                     else None)
+
+
+def _capacity(r: Reader, skeleton):
+    """Ion-exchange capacity Lambda (eq per m^3 of solid skeleton): '1.6 eq/L' of resin
+    particles, '2 eq/kg', or a bare SI number."""
+    value = r.raw("capacity")
+    if value is None:
+        return None
+    for dims, factor in ((units.MOLAR_CONCENTRATION, 1.0), ((0, -1, 0, 1, 0), skeleton)):
+        try:
+            v = units.to_si(value, dims) * factor
+        except units.UnitError:
+            continue
+        if v > 0:
+            return v
+    r.error("capacity", f"{value!r}: expected a capacity > 0 ('1.6 eq/L' per solid volume, "
+                        f"'2 eq/kg', or eq/m^3 of solid)")
+    return None
+
+
 def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario:
     issues: list[Issue] = []
     top = Reader(raw, "", issues)
@@ -146,33 +197,51 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
 
     col = top.sub("column")
     length = diameter = eps = disp = cells = None
+    initial: dict[str, float] = {}
     if col is not None:
         length = col.quantity("length", units.LENGTH, gt=0.0)
         diameter = col.quantity("diameter", units.LENGTH, gt=0.0)
         eps = col.number("bed_porosity", gt=0.0, lt=1.0)
         disp = col.quantity("dispersion", units.DIFFUSIVITY, ge=0.0)
         cells = col.integer("cells", 100, ge=3, le=100_000)
+        init_r = col.sub("initial", required=False)
+        if init_r is not None:
+            for comp in list(init_r.table):
+                init_r.seen.add(comp)
+                if comp not in ATOMIC_MASS:
+                    init_r.error(comp, f"unknown component '{comp}'{suggest(comp, ATOMIC_MASS)}")
+                    continue
+                v = _component_quantity(init_r, comp, init_r.table[comp], comp, "conc", 1.0)
+                if v is not None:
+                    initial[comp] = v
+            init_r.done()
         col.done()
 
     sor = top.sub("sorbent")
-    sname = density = pmodel = binding = brate = eps_p = r_p = None
+    sname = density = pmodel = binding = eps_p = r_p = capacity = counter = None
     params: dict[str, dict[str, float]] = {}
     need: tuple[str, ...] = ()
     if sor is not None:
         sname = sor.string("name", "sorbent")
         density = sor.quantity("density", units.DENSITY, gt=0.0, what="particle density")
         pmodel = sor.string("particle_model", choices=PARTICLE_MODELS)
-        binding = sor.string("binding", choices=BINDINGS)
-        brate = sor.string("binding_rate", choices=BINDING_RATES)
-        if brate and binding and (brate, binding) not in REQUIRED:
-            sor.error("binding_rate", f"'{binding}' has no '{brate}' form (available: "
-                                      f"{', '.join('/'.join(k) for k in REQUIRED)})")
+        binding = sor.string("binding", choices=tuple(bd.MODELS))
         if pmodel == "lumped-rate-pores":
             eps_p = sor.number("particle_porosity", gt=0.0, lt=1.0)
             r_p = sor.quantity("particle_radius", units.LENGTH, gt=0.0)
+        skeleton = (density or 1.0) / (1.0 - (eps_p or 0.0))  # kg per m^3 of solid skeleton
+        if binding in bd.COMPONENT0_ROLE:
+            counter = sor.string("counter_ion")
+            if counter is not None and counter not in ATOMIC_MASS:
+                sor.error("counter_ion", f"unknown component '{counter}'"
+                                         f"{suggest(counter, ATOMIC_MASS)}")
+                counter = None
+        if binding is not None and "Lambda" in bd.REQUIRED_PARAMS[binding]:
+            capacity = _capacity(sor, skeleton)
         preader = sor.sub("parameters")
-        need = REQUIRED.get((brate, binding), ()) + (
+        need = tuple(k for k in bd.REQUIRED_PARAMS.get(binding, ()) if k != "Lambda") + (
             ("k_f",) if pmodel == "lumped-rate-pores" else ())
+        skip0 = bd_skip_column0(binding)
         if preader is not None:
             for comp in list(preader.table):
                 if comp not in ATOMIC_MASS:
@@ -185,22 +254,11 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
                     continue
                 values = {}
                 for key in need:
-                    v = pr.raw(key)
-                    if v is None:
+                    if comp == counter and key in skip0:
                         continue
-                    if key == "q_max":  # per volume of solid skeleton
-                        skeleton = (density or 1.0) / (1.0 - (eps_p or 0.0))
-                        v = _component_quantity(pr, key, v, comp, "loading", skeleton)
-                    elif key == "K":
-                        v = _component_quantity(pr, key, v, comp, "affinity", 1.0)
-                    elif key == "H":
-                        v = pr.convert(key, v, units.DIMENSIONLESS, ge=0.0)
-                    elif key == "k_a":
-                        v = pr.convert(key, v, (3, 0, -1, -1, 0), ge=0.0)
-                    elif key == "k_f":
-                        v = pr.convert(key, v, units.VELOCITY, gt=0.0)
-                    else:
-                        v = pr.convert(key, v, RATE, gt=0.0)
+                    v = pr.raw(key)
+                    if v is not None:
+                        v = _parameter(pr, key, v, comp, binding, skeleton)
                     if v is not None:
                         values[key] = v
                 pr.done()
@@ -255,14 +313,28 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
         solver.done()
     top.done()
 
-    components = tuple(comps)
+    ordered = ([counter] if counter else []) + [c for c in comps if c != counter] + [
+        c for c in initial if c != counter and c not in comps]
+    components = tuple(ordered)
+    skip0 = bd_skip_column0(binding)
     for comp in components:
+        if comp == counter and not (set(need) - skip0):
+            params.setdefault(comp, {})
+            continue
         if sor is not None and comp not in params and binding is not None:
             issues.append(Issue(f"sorbent.parameters.{comp}",
                                 f"missing: the feed carries '{comp}' but the sorbent has no "
                                 f"parameters for it ({', '.join(need)})"))
+        elif sor is not None and binding is not None:
+            missing = [k for k in need if k not in params[comp]
+                       and not (comp == counter and k in skip0)]
+            if missing and not any(i.path.startswith(f"sorbent.parameters.{comp}.")
+                                   for i in issues):
+                issues.append(Issue(f"sorbent.parameters.{comp}",
+                                    f"missing {', '.join(missing)} (needed by binding "
+                                    f"'{binding}')"))
     for comp in params:
-        if comp not in comps and comp in ATOMIC_MASS:
+        if comp not in components and comp in ATOMIC_MASS:
             issues.append(Issue(f"sorbent.parameters.{comp}",
                                 f"'{comp}' is in no inlet composition{suggest(comp, comps)}"))
     checked = []
@@ -274,6 +346,6 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
     if issues:
         raise ConfigError(issues, source)
     return ColumnScenario(name, description, tuple(checked), components, length, diameter, eps,
-                          disp, cells, sname, density, pmodel, binding, brate, eps_p, r_p, params,
-                          tuple(sections),
+                          disp, cells, sname, density, pmodel, binding, counter, capacity,
+                          initial, eps_p, r_p, params, tuple(sections),
                           rtol, atol, outputs, raw, source)
