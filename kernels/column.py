@@ -36,7 +36,7 @@ so the mass balance fed - out - held can be checked to solver precision.
 
 State layout per cell i (S states): c_ik at y[i S + k], then (PORES) c_p,ik at
 y[i S + nc + k], then q_ik; after the n cells, y[n S + k] = int_0^t u c_L,k dt
-(mol/m^2 per unit interstitial area).  The Jacobian is banded with kl = 2 S, ku = S.
+(mol/m^2 per unit interstitial area).  The Jacobian is banded with kl = 3 S, ku = S.
 """
 import math
 
@@ -233,7 +233,7 @@ def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_init, q_i
     nc = par.shape[1]
     S = states_per_cell(pm, nc)
     N = n * S + nc
-    kl = 2 * S
+    kl = 3 * S  # the outflow states see the last three cells
     ku = S
     y = np.zeros(N)
     f = np.zeros(N)
