@@ -130,6 +130,23 @@ def _component_quantity(r: Reader, key, value, comp, kind, density):
     return None
 
 
+def _concentrations(r: Reader | None) -> dict[str, float]:
+    """A table of component concentrations ({Co = "100 mg/L"}) in mol/m^3."""
+    out: dict[str, float] = {}
+    if r is None:
+        return out
+    for comp in list(r.table):
+        r.seen.add(comp)
+        if comp not in ATOMIC_MASS:
+            r.error(comp, f"unknown component '{comp}'{suggest(comp, ATOMIC_MASS)}")
+            continue
+        v = _component_quantity(r, comp, r.table[comp], comp, "conc", 1.0)
+        if v is not None:
+            out[comp] = v
+    r.done()
+    return out
+
+
 def bd_skip_column0(binding) -> frozenset:
     """Parameters the binding model does not read for component 0 (counter-ion, salt)."""
     return bd.SKIP_COLUMN0.get(binding, frozenset()) if binding else frozenset()
@@ -204,17 +221,7 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
         eps = col.number("bed_porosity", gt=0.0, lt=1.0)
         disp = col.quantity("dispersion", units.DIFFUSIVITY, ge=0.0)
         cells = col.integer("cells", 100, ge=3, le=100_000)
-        init_r = col.sub("initial", required=False)
-        if init_r is not None:
-            for comp in list(init_r.table):
-                init_r.seen.add(comp)
-                if comp not in ATOMIC_MASS:
-                    init_r.error(comp, f"unknown component '{comp}'{suggest(comp, ATOMIC_MASS)}")
-                    continue
-                v = _component_quantity(init_r, comp, init_r.table[comp], comp, "conc", 1.0)
-                if v is not None:
-                    initial[comp] = v
-            init_r.done()
+        initial = _concentrations(col.sub("initial", required=False))
         col.done()
 
     sor = top.sub("sorbent")
@@ -285,19 +292,8 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
                     sr.error("flow_rate", f"{fv!r} is out of range: expected > 0")
         elif fv is not None:
             flow = sr.convert("flow_rate", fv, units.VOLUME_FLOW, gt=0.0)
-        comp_r = sr.sub("composition")
-        composition: dict[str, float] = {}
-        if comp_r is not None:
-            for comp in list(comp_r.table):
-                comp_r.seen.add(comp)
-                if comp not in ATOMIC_MASS:
-                    comp_r.error(comp, f"unknown component '{comp}'{suggest(comp, ATOMIC_MASS)}")
-                    continue
-                v = _component_quantity(comp_r, comp, comp_r.table[comp], comp, "conc", 1.0)
-                if v is not None:
-                    composition[comp] = v
-                    comps[comp] = None
-            comp_r.done()
+        composition = _concentrations(sr.sub("composition"))
+        comps.update(dict.fromkeys(composition))
         sr.done()
         if duration is not None and flow is not None:
             sections.append(Section(sec_name, duration, flow, composition))
