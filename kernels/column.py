@@ -181,6 +181,18 @@ def _rms(v, scale):
 
 
 @njit(**JIT_OPTS)
+def _interpolate(Dd, order, t, h, tq, i):
+    """State i at time tq from the NDF interpolating polynomial through the last step
+    (differences Dd at t, step h): y = D0 + sum_j Dj prod_{m<j} (tq - (t - m h))/((m+1) h)."""
+    val = Dd[0, i]
+    p = 1.0
+    for j in range(order):
+        p *= (tq - (t - j * h)) / ((j + 1) * h)
+        val += Dd[j + 1, i] * p
+    return val
+
+
+@njit(**JIT_OPTS)
 def _rescale(Dd, order, factor, R, U, RU, tmp):
     """Rescale the difference array to step h * factor (Shampine & Reichelt 1997):
     D[:order+1] <- (R(factor) U)^T D[:order+1], R_ij = prod_{m=1..i} (m - 1 - factor j)/m."""
@@ -214,7 +226,7 @@ def _rescale(Dd, order, factor, R, U, RU, tmp):
 
 @njit(**JIT_OPTS)
 def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_init, q_init, t_out,
-               rtol, atol, scale, c_out, y_end, stats):
+               t_prof, rtol, atol, scale, c_out, prof_out, y_end, stats):
     """Integrate one column through the inlet sections, from a bed whose liquid holds
     c_init and whose solid holds q_init everywhere (a clean bed: zeros; a resin in its
     counter-ion form: q_init = binding.equilibrium of its regenerant).
@@ -223,6 +235,8 @@ def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_init, q_i
     velocity u_sec[s] (len(t_sec) = n_sections + 1).  Fills c_out[k_t, k] (outlet,
     mol/m3) at t_out, y_end (final state incl. integrated outflow), stats = [accepted,
     rejected, rhs, jacobians, t reached].  ``scale`` sets atol per state (atol * scale).
+    prof_out[k, :] is the whole state of the n cells (n S values) at t_prof[k] (sorted;
+    may be empty): in-bed profiles.
 
     Integrator: variable-order (1-5), variable-step numerical differentiation formulas
     (NDF; Shampine & Reichelt, SIAM J. Sci. Comput. 18 (1997) 1-22) in difference form,
@@ -274,6 +288,11 @@ def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_init, q_i
             y[i * S + S - nc + k] = q_init[k]
             if pm == PORES:
                 y[i * S + nc + k] = c_init[k]
+    k_prof = 0
+    n_prof = t_prof.shape[0]
+    while k_prof < n_prof and t_prof[k_prof] <= t:
+        prof_out[k_prof, :] = y[:n * S]
+        k_prof += 1
     status = STATUS_OK
     h = 0.0
     for s in range(t_sec.shape[0] - 1):
@@ -415,16 +434,16 @@ def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_init, q_i
                 tq = t_out[k_out]
                 for k in range(nc):
                     for mm in range(3):
-                        i = max(n - 1 - mm, 0) * S + k
-                        val = Dd[0, i]
-                        p = 1.0
-                        for j in range(order):
-                            p *= (tq - (t - j * h)) / ((j + 1) * h)
-                            val += Dd[j + 1, i] * p
-                        cells3[mm] = val
+                        cells3[mm] = _interpolate(Dd, order, t, h, tq,
+                                                  max(n - 1 - mm, 0) * S + k)
                     c_out[k_out, k] = (cells3[0] if n < 3 else
                                        outlet_from_cells(cells3[0], cells3[1], cells3[2]))
                 k_out += 1
+            while k_prof < n_prof and t_prof[k_prof] <= t:
+                tq = t_prof[k_prof]
+                for i in range(n * S):
+                    prof_out[k_prof, i] = _interpolate(Dd, order, t, h, tq, i)
+                k_prof += 1
             if t_old == t:
                 break
             if n_equal < order + 1:
@@ -471,9 +490,9 @@ def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_init, q_i
 
 @njit(**PARALLEL_OPTS)
 def run_column_many(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_init, q_init, t_out,
-                    rtol, atol, scale, c_out, y_end, stats, status):
+                    t_prof, rtol, atol, scale, c_out, prof_out, y_end, stats, status):
     """``run_column`` over the leading (case) axis of every array, in parallel."""
     for s in prange(L.shape[0]):
         status[s] = run_column(L[s], u_sec[s], eps[s], D[s], n, code, pm, pp[s], par[s],
-                               t_sec[s], c_sec[s], c_init[s], q_init[s], t_out[s], rtol, atol,
-                               scale[s], c_out[s], y_end[s], stats[s])
+                               t_sec[s], c_sec[s], c_init[s], q_init[s], t_out[s], t_prof[s],
+                               rtol, atol, scale[s], c_out[s], prof_out[s], y_end[s], stats[s])

@@ -115,5 +115,6 @@ def test_column_scenario_through_the_cli(tmp_path, capsys):
     assert main(["plot", str(out), "-o", str(tmp_path / "figs"), "--format", "png"]) == 0
     pngs = sorted(p.name for p in (tmp_path / "figs").glob("*.png"))
     assert pngs == ["column_cobalt_tea_leaves_breakthrough_bv.png",
-                    "column_cobalt_tea_leaves_breakthrough_time.png"]
+                    "column_cobalt_tea_leaves_breakthrough_time.png",
+                    "column_cobalt_tea_leaves_profiles.png"]
     assert all((tmp_path / "figs" / p).stat().st_size > 10_000 for p in pngs)

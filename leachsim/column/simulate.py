@@ -78,14 +78,17 @@ def run_column(sc: ColumnScenario, stop: float = 0.05) -> Results:
     nc = len(sc.components)
     c_out = np.zeros((sc.outputs, nc))
     y_end = np.zeros(len(a["scale"]))
+    S = kc.states_per_cell(a["pm"], nc)
+    prof = np.zeros((len(sc.profiles), sc.cells * S))
     stats = np.zeros(5)
     status = kc.run_column(a["L"], a["u_sec"], a["eps"], a["D"], a["n"], a["code"], a["pm"],
                            a["pp"], a["par"], a["t_sec"], a["c_sec"], a["c_init"], a["q_init"],
-                           a["t_out"], sc.rtol, sc.atol, a["scale"], c_out, y_end, stats)
+                           a["t_out"], np.array(sc.profiles, float), sc.rtol, sc.atol,
+                           a["scale"], c_out, prof, y_end, stats)
     if status != kc.STATUS_OK:
         raise SolverError(f"scenario '{sc.name}': {_STATUS.get(status, status)} at "
                                 f"t = {stats[4]:.6g} s after {int(stats[0])} steps")
-    return _label(sc, a, c_out, y_end, stats, stop)
+    return _label(sc, a, c_out, prof, y_end, stats, stop)
 
 
 def _per_bed_volume(cells, pm, nc, eps, eps_p):
@@ -107,7 +110,7 @@ def first_crossing(t: np.ndarray, y: np.ndarray, level: float) -> float:
     return float(t[i - 1] + (level - y[i - 1]) * (t[i] - t[i - 1]) / (y[i] - y[i - 1]))
 
 
-def _label(sc: ColumnScenario, a: dict, c_out, y_end, stats, stop) -> Results:
+def _label(sc: ColumnScenario, a: dict, c_out, prof, y_end, stats, stop) -> Results:
     nc = len(sc.components)
     t = a["t_out"]
     # cumulative volume fed at each output time (exact for piecewise-constant flow)
@@ -182,6 +185,21 @@ def _label(sc: ColumnScenario, a: dict, c_out, y_end, stats, stop) -> Results:
                                        "|fed + initial - out - held| / max(fed, initial)"),
         "section_start": Variable(a["t_sec"][:-1], "s", ("section",), "start of each section"),
     }
+    if len(sc.profiles):
+        cells_t = prof.reshape(len(sc.profiles), sc.cells, S)
+        v["profile_time"] = Variable(np.array(sc.profiles), "s", ("profile",),
+                                     "times of the in-bed profiles")
+        v["z"] = Variable((np.arange(sc.cells) + 0.5) * dz, "m", ("cell",),
+                          "cell centre, from the inlet")
+        v["profile_bulk"] = Variable(cells_t[:, :, :nc], "mol/m^3", ("profile", "cell",
+                                     "component"), "bulk liquid concentration in the bed")
+        v["profile_loading"] = Variable(cells_t[:, :, S - nc:], "mol/m^3 solid",
+                                        ("profile", "cell", "component"),
+                                        "loading per volume of solid")
+        if a["pm"] == kc.PORES:
+            v["profile_pore"] = Variable(cells_t[:, :, nc:2 * nc], "mol/m^3",
+                                         ("profile", "cell", "component"),
+                                         "pore liquid concentration")
     for key, val in metrics.items():
         unit = ("s" if key.startswith("t_") else "m" if key == "mtz_length" else
                 "mol/kg" if key.endswith("capacity") else "1")

@@ -13,7 +13,7 @@ Layout (quantities as everywhere: bare SI number or a unit string)::
     [column.initial]   liquid in the bed at t = 0 (default none); the solid starts in
                 equilibrium with it (an ion-exchange resin in its counter-ion form)
     [[inlet]]   name, duration, flow_rate, composition = { <component> = conc }
-    [solver]    rtol, atol, outputs
+    [solver]    rtol, atol, outputs, profiles = ["10 h", "20 h"] (in-bed profile times)
 
 Components are elements (``Co``, ``V``, ``Li``); mass concentrations and
 capacities (``"100 mg/L"``, ``"25 mg/g"``, ``"0.05 L/mg"``) are converted
@@ -75,6 +75,7 @@ class ColumnScenario:
     rtol: float
     atol: float
     outputs: int
+    profiles: tuple[float, ...]  # times of in-bed profiles, s
     raw: dict = field(repr=False, compare=False)
     source: str = "scenario"
 
@@ -302,10 +303,16 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
 
     solver = top.sub("solver", required=False)
     rtol, atol, outputs = 1e-6, 1e-8, 401
+    profiles: list[float] = []
     if solver is not None:
         rtol = solver.number("rtol", rtol, gt=0.0, lt=1e-1) or rtol
         atol = solver.number("atol", atol, gt=0.0, lt=1e-1) or atol
         outputs = solver.integer("outputs", outputs, ge=2, le=1_000_000) or outputs
+        total = sum(sec.duration for sec in sections)
+        for i, v in enumerate(solver.list("profiles", []) or []):
+            tp = solver.convert(f"profiles[{i}]", v, units.TIME, ge=0.0, le=total)
+            if tp is not None:
+                profiles.append(tp)
         solver.done()
     top.done()
 
@@ -344,4 +351,4 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
     return ColumnScenario(name, description, tuple(checked), components, length, diameter, eps,
                           disp, cells, sname, density, pmodel, binding, counter, capacity,
                           initial, eps_p, r_p, params, tuple(sections),
-                          rtol, atol, outputs, raw, source)
+                          rtol, atol, outputs, tuple(sorted(profiles)), raw, source)

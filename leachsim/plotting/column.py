@@ -1,4 +1,4 @@
-"""Breakthrough figures of a column run: C/C0 against bed volumes and against time.
+"""Figures of a column run: breakthrough (C/C0 against bed volumes and time), in-bed profiles.
 
 Breakthrough (C/C0 = 0.05) and exhaustion (C/C0 = 0.95) of every component are marked;
 section boundaries (load, wash, elute...) are drawn as light vertical lines.  Functions take
@@ -53,12 +53,50 @@ def plot_breakthrough(results: Results, ax=None, x: str = "bv"):
     return ax
 
 
+def plot_profiles(results: Results, axes=None, component: str | None = None):
+    """In-bed profiles of one component (default: first target) at the profile times:
+    bulk C/C0 (top) and loading in mol per m^3 of solid (bottom) against position (cm)."""
+    _check(results)
+    if "profile_time" not in results:
+        raise ValueError("this run has no in-bed profiles ([solver] profiles = [...])")
+    comps = results.coords["component"]
+    comp = component or (results.coords.get("target") or comps)[0]
+    k = comps.index(comp)
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(2, 1, sharex=True, layout="constrained")
+    z = results["z"] * 100.0
+    c0 = results["outlet_concentration"][:, k].max() or 1.0
+    cmap = colormaps["viridis"]
+    times = results["profile_time"]
+    for j, tp in enumerate(times):
+        color = cmap(j / max(len(times) - 1, 1))
+        label = f"{tp / 3600.0:.4g} h"
+        axes[0].plot(z, results["profile_bulk"][j, :, k] / c0, color=color, label=label,
+                     gid=f"profile:{comp}:{j}")
+        axes[1].plot(z, results["profile_loading"][j, :, k], color=color, label=label)
+    axes[0].set_ylabel(f"{comp} C/C0 (-)")
+    axes[1].set_ylabel(f"{comp} loading (mol/m3 solid)")
+    axes[1].set_xlabel("Position from inlet (cm)")
+    for ax in axes:
+        ax.grid(True, color="0.9", lw=0.6)
+    axes[0].set_title(f"{results.name}: in-bed profiles", fontsize=10)
+    axes[0].legend(title="Time", loc="center right", frameon=False, fontsize=8)
+    return axes
+
+
 def figures(results: Results) -> dict[str, Figure]:
-    """``"breakthrough_bv"`` and ``"breakthrough_time"`` as headless Figures."""
+    """``"breakthrough_bv"``, ``"breakthrough_time"`` and, when the run has them,
+    ``"profiles"`` as headless Figures."""
     _check(results)
     out = {}
     for key, x in (("breakthrough_bv", "bv"), ("breakthrough_time", "time")):
         fig = Figure(figsize=(7.0, 4.2), layout="constrained")
         plot_breakthrough(results, ax=fig.add_subplot(), x=x)
         out[key] = fig
+    if "profile_time" in results:
+        fig = Figure(figsize=(7.0, 6.0), layout="constrained")
+        plot_profiles(results, axes=fig.subplots(2, 1, sharex=True))
+        out["profiles"] = fig
     return out
