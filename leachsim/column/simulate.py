@@ -74,21 +74,62 @@ def kernel_inputs(sc: ColumnScenario) -> dict:
 
 def run_column(sc: ColumnScenario, stop: float = 0.05) -> Results:
     """Simulate one column scenario; ``stop`` is the C/C0 of the capture criterion."""
-    a = kernel_inputs(sc)
-    nc = len(sc.components)
-    c_out = np.zeros((sc.outputs, nc))
-    y_end = np.zeros(len(a["scale"]))
-    S = kc.states_per_cell(a["pm"], nc)
-    prof = np.zeros((len(sc.profiles), sc.cells * S))
-    stats = np.zeros(5)
-    status = kc.run_column(a["L"], a["u_sec"], a["eps"], a["D"], a["n"], a["code"], a["pm"],
-                           a["pp"], a["par"], a["t_sec"], a["c_sec"], a["c_init"], a["q_init"],
-                           a["t_out"], np.array(sc.profiles, float), sc.rtol, sc.atol,
-                           a["scale"], c_out, prof, y_end, stats)
-    if status != kc.STATUS_OK:
-        raise SolverError(f"scenario '{sc.name}': {_STATUS.get(status, status)} at "
-                                f"t = {stats[4]:.6g} s after {int(stats[0])} steps")
-    return _label(sc, a, c_out, prof, y_end, stats, stop)
+    return run_columns([sc], stop)[0]
+
+
+_PER_CASE = ("L", "u_sec", "eps", "D", "pp", "par", "t_sec", "c_sec", "c_init", "q_init",
+             "t_out", "t_prof", "scale")
+
+
+def run_columns(scenarios: list[ColumnScenario], stop: float = 0.05) -> list[Results]:
+    """Simulate many column scenarios.  Scenarios of equal structure (cells, components,
+    binding and particle model, sections, outputs, profiles, tolerances) run in one call
+    of the parallel kernel ``run_column_many`` (a prange over ``run_column``); a single
+    scenario calls ``run_column`` itself."""
+    inputs = []
+    for sc in scenarios:
+        a = kernel_inputs(sc)
+        a["t_prof"] = np.array(sc.profiles, float)
+        inputs.append(a)
+    groups: dict[tuple, list[int]] = {}
+    for k, (sc, a) in enumerate(zip(scenarios, inputs)):
+        key = (sc.cells, len(sc.components), a["code"], a["pm"], len(sc.inlet), sc.outputs,
+               len(sc.profiles), sc.rtol, sc.atol)
+        groups.setdefault(key, []).append(k)
+    out: list[Results | None] = [None] * len(scenarios)
+    for key, idx in groups.items():
+        m = len(idx)
+        first = inputs[idx[0]]
+        nc = key[1]
+        S = kc.states_per_cell(first["pm"], nc)
+        c_out = np.zeros((m, scenarios[idx[0]].outputs, nc))
+        prof = np.zeros((m, key[6], scenarios[idx[0]].cells * S))
+        y_end = np.zeros((m, len(first["scale"])))
+        stats = np.zeros((m, 5))
+        status = np.zeros(m, np.int64)
+        arr = {name: np.ascontiguousarray(np.stack([np.asarray(inputs[k][name], float)
+                                                    for k in idx])) for name in _PER_CASE}
+        sc0 = scenarios[idx[0]]
+        common = (first["n"], first["code"], first["pm"])
+        if m == 1:
+            status[0] = kc.run_column(
+                arr["L"][0], arr["u_sec"][0], arr["eps"][0], arr["D"][0], *common, arr["pp"][0],
+                arr["par"][0], arr["t_sec"][0], arr["c_sec"][0], arr["c_init"][0],
+                arr["q_init"][0], arr["t_out"][0], arr["t_prof"][0], sc0.rtol, sc0.atol,
+                arr["scale"][0], c_out[0], prof[0], y_end[0], stats[0])
+        else:
+            kc.run_column_many(arr["L"], arr["u_sec"], arr["eps"], arr["D"], *common, arr["pp"],
+                               arr["par"], arr["t_sec"], arr["c_sec"], arr["c_init"],
+                               arr["q_init"], arr["t_out"], arr["t_prof"], sc0.rtol, sc0.atol,
+                               arr["scale"], c_out, prof, y_end, stats, status)
+        for j, k in enumerate(idx):
+            if status[j] != kc.STATUS_OK:
+                raise SolverError(f"scenario '{scenarios[k].name}': "
+                                  f"{_STATUS.get(int(status[j]), status[j])} at "
+                                  f"t = {stats[j, 4]:.6g} s after {int(stats[j, 0])} steps")
+            out[k] = _label(scenarios[k], inputs[k], c_out[j], prof[j], y_end[j], stats[j],
+                            stop)
+    return out  # type: ignore[return-value]
 
 
 def _per_bed_volume(cells, pm, nc, eps, eps_p):
