@@ -252,7 +252,7 @@ class Leachsim:
         scale[n * S:] = c_ref * p.u * t_sec[-1]
         nt = p.n_out
         a.update(L=p.L, u_sec=np.full(len(p.sections), p.u), eps=p.eps, D=p.D, n=n, pm=pm,
-                 pp=pp, par=par, t_sec=t_sec, c_sec=c_sec, c_init=c_init, q_init=q_init,
+                 pp=pp, par=par, t_sec=t_sec, c_sec=c_sec, c_end=c_sec, c_init=c_init, q_init=q_init,
                  t_out=p.t_out, scale=scale,
                  c_out=np.zeros((nt, nc)), y_end=np.zeros(n * S + nc), stats=np.zeros(5),
                  t_prof=np.zeros(0), prof_out=np.zeros((0, n * S)))  # no in-bed profiles

@@ -181,6 +181,15 @@ def _rms(v, scale):
 
 
 @njit(**JIT_OPTS)
+def _inlet(c_sec, c_end, t_sec, s, t, c_in):
+    """Inlet of section s at time t: linear from c_sec[s] at its start to c_end[s] at its end."""
+    w = (t - t_sec[s]) / (t_sec[s + 1] - t_sec[s])
+    w = min(max(w, 0.0), 1.0)
+    for k in range(c_in.shape[0]):
+        c_in[k] = c_sec[s, k] + w * (c_end[s, k] - c_sec[s, k])
+
+
+@njit(**JIT_OPTS)
 def _interpolate(Dd, order, t, h, tq, i):
     """State i at time tq from the NDF interpolating polynomial through the last step
     (differences Dd at t, step h): y = D0 + sum_j Dj prod_{m<j} (tq - (t - m h))/((m+1) h)."""
@@ -225,14 +234,15 @@ def _rescale(Dd, order, factor, R, U, RU, tmp):
 
 
 @njit(**JIT_OPTS)
-def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_init, q_init, t_out,
-               t_prof, rtol, atol, scale, c_out, prof_out, y_end, stats):
+def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_end, c_init, q_init,
+               t_out, t_prof, rtol, atol, scale, c_out, prof_out, y_end, stats):
     """Integrate one column through the inlet sections, from a bed whose liquid holds
     c_init and whose solid holds q_init everywhere (a clean bed: zeros; a resin in its
     counter-ion form: q_init = binding.equilibrium of its regenerant).
 
-    Section s runs from t_sec[s] to t_sec[s + 1] with inlet c_sec[s, :] at interstitial
-    velocity u_sec[s] (len(t_sec) = n_sections + 1).  Fills c_out[k_t, k] (outlet,
+    Section s runs from t_sec[s] to t_sec[s + 1] at interstitial velocity u_sec[s] with an
+    inlet ramped linearly from c_sec[s, :] to c_end[s, :] (equal: piecewise constant;
+    len(t_sec) = n_sections + 1).  Fills c_out[k_t, k] (outlet,
     mol/m3) at t_out, y_end (final state incl. integrated outflow), stats = [accepted,
     rejected, rhs, jacobians, t reached].  ``scale`` sets atol per state (atol * scale).
     prof_out[k, :] is the whole state of the n cells (n S values) at t_prof[k] (sorted;
@@ -295,10 +305,11 @@ def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_init, q_i
         k_prof += 1
     status = STATUS_OK
     h = 0.0
+    c_in = np.zeros(nc)
     for s in range(t_sec.shape[0] - 1):
-        c_in = c_sec[s]
         u = u_sec[s]
         t_bound = t_sec[s + 1]
+        _inlet(c_sec, c_end, t_sec, s, t, c_in)
         column_rhs(y, c_in, L, u, eps, D, n, nc, code, pm, pp, par, cl, ql, rate, f)
         n_rhs += 1
         _jacobian(y, f, c_in, L, u, eps, D, n, nc, code, pm, pp, par, cl, ql, rate, kl, ku, yp,
@@ -363,6 +374,7 @@ def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_init, q_i
             dy_old = -1.0
             for it in range(NEWTON_MAXITER):
                 n_iter = it + 1
+                _inlet(c_sec, c_end, t_sec, s, t_new, c_in)
                 column_rhs(y, c_in, L, u, eps, D, n, nc, code, pm, pp, par, cl, ql, rate, f)
                 n_rhs += 1
                 for i in range(N):
@@ -489,10 +501,11 @@ def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_init, q_i
 
 
 @njit(**PARALLEL_OPTS)
-def run_column_many(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_init, q_init, t_out,
-                    t_prof, rtol, atol, scale, c_out, prof_out, y_end, stats, status):
+def run_column_many(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_end, c_init, q_init,
+                    t_out, t_prof, rtol, atol, scale, c_out, prof_out, y_end, stats, status):
     """``run_column`` over the leading (case) axis of every array, in parallel."""
     for s in prange(L.shape[0]):
         status[s] = run_column(L[s], u_sec[s], eps[s], D[s], n, code, pm, pp[s], par[s],
-                               t_sec[s], c_sec[s], c_init[s], q_init[s], t_out[s], t_prof[s],
-                               rtol, atol, scale[s], c_out[s], prof_out[s], y_end[s], stats[s])
+                               t_sec[s], c_sec[s], c_end[s], c_init[s], q_init[s], t_out[s],
+                               t_prof[s], rtol, atol, scale[s], c_out[s], prof_out[s],
+                               y_end[s], stats[s])

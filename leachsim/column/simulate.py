@@ -1,7 +1,8 @@
 """Run column scenarios through the compiled column kernel; breakthrough metrics.
 
 Metrics per component, on the outlet history of the first section that feeds it
-(C0 = its feed concentration there):
+(C0 = its feed concentration there; the capacities assume that feed is constant, the
+larger end of a ramp otherwise):
 
 - t and bed volumes (BV = Q t / V_bed, cumulative) at C/C0 = 0.05, 0.1, 0.5, 0.9, 0.95
   (first crossing, linear interpolation);
@@ -44,6 +45,8 @@ def kernel_inputs(sc: ColumnScenario) -> dict:
     code = bd.MODELS[sc.binding]
     t_sec = np.concatenate([[0.0], np.cumsum([s.duration for s in sc.inlet])])
     c_sec = np.array([[s.composition.get(c, 0.0) for c in sc.components] for s in sc.inlet])
+    c_end = np.array([[s.composition_end.get(c, 0.0) for c in sc.components]
+                      for s in sc.inlet])
     u_sec = np.array([s.flow_rate / (sc.area * sc.bed_porosity) for s in sc.inlet])
     t_out = np.linspace(0.0, t_sec[-1], sc.outputs)
     c_init = np.array([sc.initial.get(c, 0.0) for c in sc.components])
@@ -51,10 +54,10 @@ def kernel_inputs(sc: ColumnScenario) -> dict:
     work = np.zeros(nc)
     bd.equilibrium(code, c_init, par, q_init, work)
     # scales for the absolute tolerance: the largest liquid and solid levels each state sees
-    c_ref = np.maximum(c_sec.max(axis=0), c_init)
+    c_ref = np.maximum(np.maximum(c_sec.max(axis=0), c_end.max(axis=0)), c_init)
     c_ref = np.maximum(c_ref, 1e-6 * c_ref.max())
     q_ref = np.maximum(q_init, 0.0)
-    for c_row in c_sec:
+    for c_row in np.vstack([c_sec, c_end]):
         q = np.zeros(nc)
         bd.equilibrium(code, c_row, par, q, work)
         q_ref = np.maximum(q_ref, q)
@@ -68,7 +71,8 @@ def kernel_inputs(sc: ColumnScenario) -> dict:
     scale[sc.cells * S:] = c_ref * u_sec.max() * t_sec[-1]
     pp = np.array([sc.particle_porosity or 0.0, sc.particle_radius or 0.0])
     return dict(L=sc.length, u_sec=u_sec, eps=sc.bed_porosity, D=sc.dispersion, n=sc.cells,
-                code=code, pm=pm, pp=pp, par=par, t_sec=t_sec, c_sec=c_sec, c_init=c_init,
+                code=code, pm=pm, pp=pp, par=par, t_sec=t_sec, c_sec=c_sec, c_end=c_end,
+                c_init=c_init,
                 q_init=q_init, t_out=t_out, scale=scale)
 
 
@@ -77,8 +81,8 @@ def run_column(sc: ColumnScenario, stop: float = 0.05) -> Results:
     return run_columns([sc], stop)[0]
 
 
-_PER_CASE = ("L", "u_sec", "eps", "D", "pp", "par", "t_sec", "c_sec", "c_init", "q_init",
-             "t_out", "t_prof", "scale")
+_PER_CASE = ("L", "u_sec", "eps", "D", "pp", "par", "t_sec", "c_sec", "c_end", "c_init",
+             "q_init", "t_out", "t_prof", "scale")
 
 
 def run_columns(scenarios: list[ColumnScenario], stop: float = 0.05) -> list[Results]:
@@ -114,12 +118,12 @@ def run_columns(scenarios: list[ColumnScenario], stop: float = 0.05) -> list[Res
         if m == 1:
             status[0] = kc.run_column(
                 arr["L"][0], arr["u_sec"][0], arr["eps"][0], arr["D"][0], *common, arr["pp"][0],
-                arr["par"][0], arr["t_sec"][0], arr["c_sec"][0], arr["c_init"][0],
+                arr["par"][0], arr["t_sec"][0], arr["c_sec"][0], arr["c_end"][0], arr["c_init"][0],
                 arr["q_init"][0], arr["t_out"][0], arr["t_prof"][0], sc0.rtol, sc0.atol,
                 arr["scale"][0], c_out[0], prof[0], y_end[0], stats[0])
         else:
             kc.run_column_many(arr["L"], arr["u_sec"], arr["eps"], arr["D"], *common, arr["pp"],
-                               arr["par"], arr["t_sec"], arr["c_sec"], arr["c_init"],
+                               arr["par"], arr["t_sec"], arr["c_sec"], arr["c_end"], arr["c_init"],
                                arr["q_init"], arr["t_out"], arr["t_prof"], sc0.rtol, sc0.atol,
                                arr["scale"], c_out, prof, y_end, stats, status)
         for j, k in enumerate(idx):
@@ -163,7 +167,8 @@ def _label(sc: ColumnScenario, a: dict, c_out, prof, y_end, stats, stop) -> Resu
     S = kc.states_per_cell(a["pm"], nc)
     dz = sc.length / sc.cells
     A, eps = sc.area, sc.bed_porosity
-    fed = (a["c_sec"] * np.array([s.flow_rate * s.duration for s in sc.inlet])[:, None]).sum(0)
+    volumes = np.array([s.flow_rate * s.duration for s in sc.inlet])[:, None]
+    fed = (0.5 * (a["c_sec"] + a["c_end"]) * volumes).sum(0)  # exact for linear ramps
     out = A * eps * y_end[sc.cells * S:]
     cells = y_end[:sc.cells * S].reshape(sc.cells, S)
     held = A * dz * _per_bed_volume(cells, a["pm"], nc, eps, sc.particle_porosity).sum(axis=0)
@@ -180,11 +185,13 @@ def _label(sc: ColumnScenario, a: dict, c_out, prof, y_end, stats, stop) -> Resu
                 "captured_fraction"):
         metrics[key] = np.full(nc, np.nan)
     for k, comp in enumerate(sc.components):
-        feeding = [i for i, s in enumerate(sc.inlet) if s.composition.get(comp, 0.0) > 0]
+        feeding = [i for i, s in enumerate(sc.inlet)
+                   if max(s.composition.get(comp, 0.0), s.composition_end.get(comp, 0.0)) > 0]
         if not feeding:
             continue
         s0 = feeding[0]
-        c0 = sc.inlet[s0].composition[comp]
+        c0 = max(sc.inlet[s0].composition.get(comp, 0.0),
+                 sc.inlet[s0].composition_end.get(comp, 0.0))
         t_start, t_stop = a["t_sec"][s0], a["t_sec"][s0 + 1]
         rel[:, k] = c_out[:, k] / c0
         win = (t >= t_start) & (t <= t_stop)

@@ -12,7 +12,8 @@ Layout (quantities as everywhere: bare SI number or a unit string)::
     [sorbent.parameters.<component>]   the binding model's parameters, k_f (pores)
     [column.initial]   liquid in the bed at t = 0 (default none); the solid starts in
                 equilibrium with it (an ion-exchange resin in its counter-ion form)
-    [[inlet]]   name, duration, flow_rate, composition = { <component> = conc }
+    [[inlet]]   name, duration, flow_rate, composition = { <component> = conc },
+                composition_end = {...} (optional: a linear ramp to it over the section)
     [solver]    rtol, atol, outputs, profiles = ["10 h", "20 h"] (in-bed profile times)
 
 Components are elements (``Co``, ``V``, ``Li``); mass concentrations and
@@ -45,7 +46,8 @@ class Section:
     name: str
     duration: float  # s
     flow_rate: float  # m^3/s
-    composition: dict[str, float]  # mol/m^3
+    composition: dict[str, float]  # mol/m^3 at the start of the section
+    composition_end: dict[str, float]  # mol/m^3 at its end (linear ramp; equal if constant)
 
 
 @dataclass(frozen=True)
@@ -294,10 +296,13 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
         elif fv is not None:
             flow = sr.convert("flow_rate", fv, units.VOLUME_FLOW, gt=0.0)
         composition = _concentrations(sr.sub("composition"))
+        ramp = sr.sub("composition_end", required=False)
+        composition_end = _concentrations(ramp) if ramp is not None else dict(composition)
         comps.update(dict.fromkeys(composition))
+        comps.update(dict.fromkeys(composition_end))
         sr.done()
         if duration is not None and flow is not None:
-            sections.append(Section(sec_name, duration, flow, composition))
+            sections.append(Section(sec_name, duration, flow, composition, composition_end))
     if "inlet" in raw and not raw.get("inlet"):
         top.error("inlet", "no inlet section given ([[inlet]])")
 
