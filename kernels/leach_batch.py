@@ -42,7 +42,6 @@ from .shrinking_core import (
     REACTION,
     arrhenius,
     drive,
-    elapsed,
     unit_times,
 )
 
@@ -158,7 +157,7 @@ def progress_rate(c, xi, sigma_diffusion, sigma_reaction):
 
 @njit(**JIT_OPTS)
 def setup_populations(T, geom, mask, primary, rho, nu, coef, Ea, T_ref, R0):
-    """tau1[p, m] (unit-concentration times at temperature T, s) and total[p] = t_ref(0).
+    """tau1[p, m]: unit-concentration times of each mechanism at temperature T (s).
 
     coef[j, m] are the reference coefficients Sh*D_L, D_e, k_s at T_ref[j, m]
     with activation energies Ea[j, m] (J/mol); population p = i * n_phase + j.
@@ -166,8 +165,6 @@ def setup_populations(T, geom, mask, primary, rho, nu, coef, Ea, T_ref, R0):
     n_class = R0.shape[0]
     n_phase = geom.shape[0]
     tau1 = np.zeros((n_class * n_phase, N_MECH))
-    total = np.zeros(n_class * n_phase)
-    ones = np.ones(N_MECH)
     k = np.zeros(N_MECH)
     for j in range(n_phase):
         for m in range(N_MECH):
@@ -179,8 +176,7 @@ def setup_populations(T, geom, mask, primary, rho, nu, coef, Ea, T_ref, R0):
             p = i * n_phase + j
             unit_times(geom[j], mask[j], R0[i], rho[j], nu[j, primary[j]],
                        k[FILM], k[ASH], k[REACTION], tau1[p])
-            total[p] = elapsed(geom[j], 0.0, tau1[p], ones)
-    return tau1, total
+    return tau1
 
 
 @njit(**JIT_OPTS)
@@ -285,7 +281,7 @@ def run_batch(T, V, C0, top_up, geom, mask, primary, rho, coef, Ea, T_ref, order
     n_pop = n0.shape[0]
     n_r = C0.shape[0]
     n_e = release.shape[1]
-    tau1, total = setup_populations(T, geom, mask, primary, rho, nu, coef, Ea, T_ref, R0)
+    tau1 = setup_populations(T, geom, mask, primary, rho, nu, coef, Ea, T_ref, R0)
     poly = np.zeros((n_pop, 4))
     for p in range(n_pop):
         progress_polynomial(geom[p % n_phase], tau1[p], poly[p])

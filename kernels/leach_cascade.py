@@ -120,7 +120,7 @@ def run_cascade(T, Q_L, C_feed, top_up, geom, mask, primary, rho, coef, Ea, T_re
     n_pop = F.shape[0]
     n_r = C_feed.shape[0]
     n_tank = tau_res.shape[0]
-    tau1, total = setup_populations(T, geom, mask, primary, rho, nu, coef, Ea, T_ref, R0)
+    tau1 = setup_populations(T, geom, mask, primary, rho, nu, coef, Ea, T_ref, R0)
 
     H = np.zeros((n_pop, n_grid + 1))
     H[:, n_grid] = 1.0  # feed: all particles unreacted, xi = 1

@@ -91,12 +91,12 @@ def column_summary(res: Results) -> str:
     lines.append(f"  {'comp':<6}{'BV@0.05':>9}{'BV@0.5':>9}{'BV@0.95':>9}{'MTZ cm':>8}"
                  f"{'dyn mg/g':>10}{'eq mg/g':>9}{'util':>7}{'closure':>10}")
     for k, comp in enumerate(res.coords["component"]):
-        mg_g = ATOMIC_MASS[comp]  # mol/kg -> kg/kg = g/g; x 1e3 mg/g / 1e3 = same number
+        mg_g = ATOMIC_MASS[comp] * 1e3  # mol/kg x kg/mol = kg/kg; x 1e3 -> mg/g
         lines.append(
             f"  {comp:<6}{res['bv_0.05'][k]:>9.4g}{res['bv_0.5'][k]:>9.4g}"
             f"{res['bv_0.95'][k]:>9.4g}{100 * res['mtz_length'][k]:>8.3g}"
-            f"{res['dynamic_capacity'][k] * mg_g * 1e3:>10.4g}"
-            f"{res['equilibrium_capacity'][k] * mg_g * 1e3:>9.4g}"
+            f"{res['dynamic_capacity'][k] * mg_g:>10.4g}"
+            f"{res['equilibrium_capacity'][k] * mg_g:>9.4g}"
             f"{res['bed_utilisation'][k]:>7.3f}{res['mass_balance_error'][k]:>10.1e}")
     worst = res.scalar("mass_balance_error_max")
     lines += ["", f"  mass balance: max |fed - out - held| / fed = {worst:.1e} "

@@ -1,7 +1,6 @@
 """The command line: exit codes, no tracebacks on bad input, complete-or-absent results files."""
 import subprocess
 import sys
-from pathlib import Path
 
 import h5py
 import numpy as np

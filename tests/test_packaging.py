@@ -4,7 +4,6 @@ import importlib.util
 import subprocess
 import sys
 from importlib import metadata
-from pathlib import Path
 
 import leachsim
 import leachsim.kernels

@@ -27,8 +27,6 @@ import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from .. import units
 from ..chemistry.elements import ATOMIC_MASS
 from ..kernels import binding as bd
@@ -283,9 +281,9 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
         duration = sr.quantity("duration", units.TIME, gt=0.0)
         flow = None
         fv = sr.raw("flow_rate")
-        if isinstance(fv, str) and fv.strip().endswith("BV/h"):
+        if isinstance(fv, str) and fv.strip().endswith(BED_VOLUMES_PER_TIME):
             try:
-                bvh = float(fv.strip()[:-4])
+                bvh = float(fv.strip()[:-len(BED_VOLUMES_PER_TIME)])
             except ValueError:
                 sr.error("flow_rate", f"{fv!r}: cannot read the number of bed volumes per hour")
             else:

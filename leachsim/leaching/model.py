@@ -53,9 +53,8 @@ class LeachArrays:
 def element_inventory(scenario: Scenario, basis: float) -> np.ndarray:
     """mol of each tracked element in ``basis`` kg of solid, all phases (inert too)."""
     out = np.zeros(len(scenario.elements))
-    sizes = 1.0  # class fractions sum to one
-    for ph in scenario.solid.phases:
-        moles = basis * sizes * ph.mass_fraction / ph.molar_mass
+    for ph in scenario.solid.phases:  # size-class fractions sum to one
+        moles = basis * ph.mass_fraction / ph.molar_mass
         for e, el in enumerate(scenario.elements):
             out[e] += moles * ph.elements.get(el, 0.0)
     return out
