@@ -260,13 +260,5 @@ def _label(sc: ColumnScenario, a: dict, c_out, prof, y_end, stats, stop) -> Resu
     coords = {"component": comps, "target": list(sc.targets),
               "section": [s.name for s in sc.inlet]}
     return Results(kind="column", name=sc.name, coords=coords, variables=v, scalars=scalars,
-                   config={"raw": sc.raw, "resolved": _plain(sc.resolved())},
+                   config={"raw": sc.raw, "resolved": sc.resolved()},
                    provenance=provenance())
-
-
-def _plain(obj):
-    if isinstance(obj, dict):
-        return {k: _plain(x) for k, x in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_plain(x) for x in obj]
-    return obj

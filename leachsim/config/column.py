@@ -88,9 +88,10 @@ class ColumnScenario:
         return self.area * self.length
 
     def resolved(self) -> dict:
-        out = asdict(self)
-        out.pop("raw")
-        return out
+        """The validated scenario as plain data (SI), for results files."""
+        from .scenario import plain_data
+
+        return plain_data(asdict(self) | {"raw": None})
 
     def with_value(self, path: str, value) -> "ColumnScenario":
         """A copy with one value replaced (dotted path), validated again."""

@@ -164,14 +164,15 @@ class Scenario:
 
     def resolved(self) -> dict:
         """The validated scenario as plain data (SI), for results files."""
-        return _plain(asdict(self) | {"raw": None})
+        return plain_data(asdict(self) | {"raw": None})
 
 
-def _plain(obj):
+def plain_data(obj):
+    """Dataclass-derived data as JSON-ready lists, dicts and numbers (None dropped)."""
     if isinstance(obj, dict):
-        return {k: _plain(v) for k, v in obj.items() if v is not None}
+        return {k: plain_data(v) for k, v in obj.items() if v is not None}
     if isinstance(obj, (list, tuple, frozenset, set)):
-        return [_plain(v) for v in (sorted(obj) if isinstance(obj, (set, frozenset)) else obj)]
+        return [plain_data(v) for v in (sorted(obj) if isinstance(obj, (set, frozenset)) else obj)]
     if isinstance(obj, np.ndarray):
         return obj.tolist()
     if isinstance(obj, float) and math.isinf(obj):
