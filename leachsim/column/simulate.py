@@ -257,6 +257,9 @@ def _label(sc: ColumnScenario, a: dict, c_out, prof, y_end, stats, stop) -> Resu
                "stop_level": (stop, "1"),
                "steps_accepted": (stats[0], "1"), "steps_rejected": (stats[1], "1"),
                "rhs_evaluations": (stats[2], "1"), "jacobian_evaluations": (stats[3], "1")}
+    for key, val in metrics.items():  # per-component metrics by name, for sweeps and tables
+        for k, comp in enumerate(comps):
+            scalars[f"{key}_{comp}"] = (float(val[k]), v[key].units)
     coords = {"component": comps, "target": list(sc.targets),
               "section": [s.name for s in sc.inlet]}
     return Results(kind="column", name=sc.name, coords=coords, variables=v, scalars=scalars,

@@ -240,18 +240,32 @@ def _read_toml(path: Path, chain: tuple[Path, ...] = ()) -> dict:
     return _read_toml(base_path, chain + (base_path,)) | raw
 
 
+def read_scenario_file(path: str | Path) -> tuple[dict, dict | None]:
+    """The scenario table of a TOML file (``extends`` resolved) and its ``[sweep]`` table
+    (None if absent), kept apart: the sweep describes many runs, not the base case."""
+    path = Path(path)
+    raw = _read_toml(path, (path.resolve(),))
+    sweep = raw.pop("sweep", None)
+    return raw, sweep
+
+
 def load_scenario(path: str | Path):
     """Read and validate a TOML scenario file; raises ConfigError listing every problem.
 
-    A file with a [column] table and no [leach] table is a column-only scenario
-    (``config.column.ColumnScenario``); otherwise a leaching ``Scenario``."""
-    path = Path(path)
-    raw = _read_toml(path, (path.resolve(),))
+    A ``[sweep]`` table is set aside (``leachsim sweep`` reads it); the base case runs."""
+    raw, _ = read_scenario_file(path)
+    return scenario_from_raw(raw, str(path))
+
+
+def scenario_from_raw(raw: dict, source: str = "scenario"):
+    """Validate a scenario table of any kind.  A table with [column] and no [leach] is a
+    column-only scenario (``config.column.ColumnScenario``); otherwise a leaching
+    ``Scenario``."""
     if "column" in raw and "leach" not in raw:
         from .column import parse_column_scenario
 
-        return parse_column_scenario(raw, str(path))
-    return parse_scenario(raw, str(path))
+        return parse_column_scenario(raw, source)
+    return parse_scenario(raw, source)
 
 
 def parse_scenario(raw: dict, source: str = "scenario") -> Scenario:

@@ -178,6 +178,13 @@ def _label(s: Scenario, a: LeachArrays, time, X, C, consumed, M, stats) -> Resul
         "liquid_basis": (a.liquid, "m^3" + flow),
         "mass_balance_error_max": (float(np.nanmax(closure)) if len(closure) else 0.0, "1"),
     }
+    # end-of-leach figures by name, for sweeps and tables (final time, or last tank)
+    for e, el in enumerate(elements):
+        scalars[f"extraction_{el}"] = (float(extraction[-1, e]), "1")
+        scalars[f"leachate_concentration_{el}"] = (float(dissolved[-1, e] / a.liquid), "mol/m^3")
+    for r_idx, r in enumerate(reagents):
+        scalars[f"reagent_concentration_{r}"] = (float(C[-1, r_idx]), "mol/m^3")
+        scalars[f"reagent_consumption_{r}"] = (float(per_tonne[-1, r_idx]), "kg/t")
     if batch:
         scalars |= {"steps_accepted": (stats[0], "1"), "steps_rejected": (stats[1], "1"),
                     "rhs_evaluations": (stats[2], "1")}
