@@ -153,3 +153,11 @@ def split_quantity(value: str) -> tuple[float, Unit]:
     if not m:
         raise UnitError(f"cannot read {value!r} as '<number> <unit>'")
     return float(m.group(1)), parse_unit(m.group(2))
+
+
+def split_text(value: str) -> tuple[float, str]:
+    """Split ``"<number> <unit>"`` into the number and the unit as written (not checked)."""
+    m = _QUANTITY.match(value)
+    if not m:
+        raise UnitError(f"cannot read {value!r} as '<number> <unit>'")
+    return float(m.group(1)), m.group(2)
