@@ -23,6 +23,10 @@ setup(
     package_dir={"leachsim.kernels": "kernels"},
     install_requires=["numpy>=1.24", "scipy>=1.10", "numba>=0.58", "matplotlib>=3.7",
                       "h5py>=3.8"],
-    extras_require={"test": ["pytest>=7"]},
+    # dask: sweeps on a Dask distributed cluster (leachsim sweep --scheduler); pandas: a
+    # sweep's case table as a DataFrame.  Both in "test" so CI exercises them.
+    extras_require={"dask": ["dask[distributed]>=2023.1"],
+                    "pandas": ["pandas>=1.5"],
+                    "test": ["pytest>=7", "dask[distributed]>=2023.1", "pandas>=1.5"]},
     entry_points={"console_scripts": ["leachsim = leachsim.cli:main"]},
 )

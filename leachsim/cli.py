@@ -1,4 +1,4 @@
-"""Command line: ``leachsim run | check | show | plot``.
+"""Command line: ``leachsim run | check | show | plot | sweep | export``.
 
 Exit status: 0 success, 1 a run that failed (solver), 2 bad input (scenario
 or results file); bad input never prints a traceback.
@@ -6,11 +6,12 @@ or results file); bad input never prints a traceback.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
 
-from .config import ConfigError, load_scenario
+from .config import ConfigError, Issue, load_scenario
 from .results import Results, ResultsFileError, load, save
 
 EXIT_FAILED = 1
@@ -145,7 +146,42 @@ def _cmd_run(args) -> int:
     return 0
 
 
+def describe_sweep(data) -> str:
+    """What is in a sweep file: design, parameters, outputs, curves, progress."""
+    import numpy as np
+
+    from .sweep.store import DONE, FAILED
+
+    done, failed = int(np.sum(data.status == DONE)), int(np.sum(data.status == FAILED))
+    lines = [f"{data.path}: sweep of '{data.name}' ({data.kind}), design {data.design}, "
+             f"{len(data)} cases: {done} done, {failed} failed, "
+             f"{len(data) - done - failed} pending"
+             + ("" if data.complete else f" (incomplete: leachsim sweep --resume {data.path})"),
+             "  parameters:"]
+    for j, p in enumerate(data.parameters):
+        x = data.numbers[:, j]
+        cats = data.categories[j]
+        shown = (", ".join(map(str, cats)) if cats is not None else
+                 f"{np.nanmin(x):.6g} .. {np.nanmax(x):.6g} {data.parameter_units[j]}")
+        lines.append(f"    {p:<32} {shown}")
+    lines.append("  outputs (finished cases: min .. max):")
+    for k, name in enumerate(data.output_names):
+        z = data.outputs[data.ok, k]
+        z = z[np.isfinite(z)]
+        rng = f"{z.min():.6g} .. {z.max():.6g}" if len(z) else "no value"
+        lines.append(f"    {name:<32} [{data.output_units[k]}] {rng}")
+    for name, c in data.curves.items():
+        lines.append(f"  curve {name} [{c.units}] ({', '.join(('case',) + c.dims)}) "
+                     f"{'x'.join(map(str, c.values.shape))}")
+    return "\n".join(lines)
+
+
 def _cmd_show(args) -> int:
+    from .sweep import is_sweep_file, read_sweep
+
+    if is_sweep_file(args.results):
+        print(describe_sweep(read_sweep(args.results)))
+        return 0
     res = load(args.results)
     print(describe(res, Path(args.results)))
     print()
@@ -155,12 +191,84 @@ def _cmd_show(args) -> int:
 
 def _cmd_plot(args) -> int:
     from .plotting import save_figures
+    from .sweep import is_sweep_file, read_sweep, save_sweep_figures
 
-    res = load(args.results)
     outdir = Path(args.outdir) if args.outdir else Path(args.results).with_suffix("")
+    if is_sweep_file(args.results):
+        data = read_sweep(args.results)
+        pareto, maximize = None, (True, True)
+        if args.pareto:
+            pareto = tuple(n.removeprefix("min:") for n in args.pareto)
+            maximize = tuple(not n.startswith("min:") for n in args.pareto)
+        for name in (args.outputs or []) + list(pareto or ()):
+            if name not in data.output_names:
+                from .config.reader import suggest
+
+                raise ConfigError([Issue("--outputs" if name in (args.outputs or []) else
+                                         "--pareto", f"'{name}' is not an output of the sweep"
+                                         f"{suggest(name, data.output_names)}")], args.results)
+        paths = save_sweep_figures(data, outdir, formats=tuple(args.format),
+                                   outputs=args.outputs, pareto=pareto, maximize=maximize)
+        for p in paths:
+            print(p)
+        return 0
+    res = load(args.results)
     paths = save_figures(res, outdir, formats=tuple(args.format))
     for p in paths:
         print(p)
+    return 0
+
+
+def _cmd_sweep(args) -> int:
+    from . import sweep as sw
+
+    if args.scenario is None:
+        raise ConfigError([Issue("scenario", "give a scenario file (or --resume SWEEP.h5)")],
+                          "command line")
+    run_opts = dict(workers=args.workers, scheduler=args.scheduler, chunk_size=args.chunk_size,
+                    progress=False if args.quiet else None)
+    if args.resume and sw.is_sweep_file(args.scenario):
+        if args.output:
+            raise ConfigError([Issue("--output", "give the sweep file to resume alone: "
+                                                 "leachsim sweep --resume SWEEP.h5")],
+                              "command line")
+        out, sweep = Path(args.scenario), None
+    else:
+        settings = [sw.spec.set_option(t) for t in args.set or []]
+        sweep = sw.load_sweep(args.scenario, settings=settings, vary=args.vary,
+                              design=args.design, samples=args.samples, seed=args.seed,
+                              indices=args.indices, record=args.record, curves=args.curves)
+        out = Path(args.output) if args.output else (
+            Path("results") / f"{sweep.scenario.name}_sweep.h5")
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops a sweep as Ctrl-C does
+    try:
+        if args.resume and (sweep is None or out.exists()):
+            summary = sw.resume_sweep(out, expected=sweep, **run_opts)
+        else:
+            if not args.quiet:
+                print(f"{sweep.scenario.name}: {sweep.spec.design.kind} design, "
+                      f"{len(sweep.cases())} cases -> {out}", file=sys.stderr)
+            summary = sw.run_sweep(sweep, out, overwrite=args.overwrite, **run_opts)
+    except KeyboardInterrupt:
+        print(f"leachsim: interrupted; the finished cases are in {out}; complete it with: "
+              f"leachsim sweep --resume {out}", file=sys.stderr)
+        return 130
+    if not args.quiet:
+        print(summary.text())
+    return EXIT_FAILED if summary.failed == summary.n_cases else 0
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _cmd_export(args) -> int:
+    from .sweep import read_sweep
+
+    data = read_sweep(args.sweep)
+    out = Path(args.output) if args.output else Path(args.sweep).with_suffix(".csv")
+    data.to_csv(out)
+    print(out)
     return 0
 
 
@@ -182,11 +290,53 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("show", help="print what is in a results file")
     s.add_argument("results")
     s.set_defaults(func=_cmd_show)
-    pl = sub.add_parser("plot", help="write the figures of a results file (PNG and PDF)")
+    pl = sub.add_parser("plot", help="write the figures of a results or sweep file (PNG and "
+                                     "PDF)")
     pl.add_argument("results")
     pl.add_argument("-o", "--outdir", help="folder for the figures (default: beside the file)")
     pl.add_argument("--format", nargs="+", default=["png", "pdf"], choices=["png", "pdf", "svg"])
+    pl.add_argument("--outputs", nargs="+", metavar="NAME",
+                    help="sweep: outputs to map (default: the first three that vary)")
+    pl.add_argument("--pareto", nargs=2, metavar=("A", "B"),
+                    help="sweep: Pareto front of two outputs; prefix 'min:' where less is "
+                         "better, e.g. --pareto extraction_V min:reagent_consumption_H2SO4")
     pl.set_defaults(func=_cmd_plot)
+    sw = sub.add_parser("sweep", help="run a parameter sweep into one HDF5 file (all local "
+                                      "cores, or a Dask cluster)",
+                        description="Run the cases of a [sweep] table (or of --vary options) "
+                                    "and stream them into one HDF5 file, resumable after an "
+                                    "interruption.")
+    sw.add_argument("scenario", nargs="?", help="scenario file (TOML) with a [sweep] table, or "
+                                                "with --resume a sweep file (.h5)")
+    sw.add_argument("-o", "--output", help="sweep file (default results/<name>_sweep.h5)")
+    sw.add_argument("--resume", action="store_true",
+                    help="complete an interrupted sweep file (runs only its pending cases)")
+    sw.add_argument("--overwrite", action="store_true", help="replace an existing sweep file")
+    sw.add_argument("--vary", action="append", metavar="PATH=SPEC",
+                    help="vary a value: PATH=LOW:HIGH[:log][:POINTS] or PATH=V1,V2,... "
+                         "(repeat; replaces the file's [[sweep.vary]])")
+    sw.add_argument("--set", action="append", metavar="PATH=VALUE",
+                    help="change a value of the base scenario (repeat)")
+    sw.add_argument("--design", help="grid, zip, lhs, sobol or oat")
+    sw.add_argument("--samples", type=int, help="number of points (lhs, sobol)")
+    sw.add_argument("--seed", type=int, help="seed of lhs / sobol sampling")
+    sw.add_argument("--indices", action="store_true", default=None,
+                    help="sobol: lay the cases out for Sobol indices (N x (d + 2) cases)")
+    sw.add_argument("--record", nargs="+", metavar="NAME", help="scalars to record "
+                    "(default: all of them)")
+    sw.add_argument("--curves", nargs="+", metavar="NAME", help="variables to record whole "
+                    "(e.g. time extraction, or bed_volumes outlet_relative)")
+    sw.add_argument("--workers", type=int, help="local processes (default: all cores; 1 runs in "
+                                                "this process)")
+    sw.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                    help="run on a Dask distributed cluster (pip install 'leachsim[dask]')")
+    sw.add_argument("--chunk-size", type=int, help="cases per task (default: automatic)")
+    sw.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary")
+    sw.set_defaults(func=_cmd_sweep)
+    ex = sub.add_parser("export", help="write the case table of a sweep file as CSV")
+    ex.add_argument("sweep")
+    ex.add_argument("-o", "--output", help="CSV file (default: the sweep file's name, .csv)")
+    ex.set_defaults(func=_cmd_export)
     return p
 
 

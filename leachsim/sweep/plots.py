@@ -22,8 +22,12 @@ from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import LogNorm, Normalize
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from .table import SweepData
+
+
+_PLAIN = FuncFormatter(lambda v, _: f"{v:g}")  # log-axis ticks as 2, 3, 4 rather than 2x10^0
 
 
 def _axes(ax):
@@ -75,6 +79,8 @@ def plot_map(data: SweepData, output: str, x: str, y: str, ax=None, cmap: str = 
     for path, setter, axis in ((x, ax.set_xscale, ax.xaxis), (y, ax.set_yscale, ax.yaxis)):
         if _log_scale(data, path):
             setter("log")
+            axis.set_major_formatter(_PLAIN)
+            axis.set_minor_formatter(_PLAIN)
         _categorical_ticks(data, path, axis)
     ax.figure.colorbar(mesh, ax=ax, label=data.label(output))
     ax.set_xlabel(data.label(x))
@@ -125,11 +131,13 @@ def plot_curves(data: SweepData, y: str, x: str | None = None, color_by: str | N
     ax = _axes(ax)
     curve = data.curves[y]
     values = curve.values
+    targets = curve.coords.get("target", [])
     for dim in curve.dims[1:]:
         names = curve.coords.get(dim, [])
-        label = labels.get(dim, names[0] if names else None)
-        k = names.index(label) if label in names else 0
-        values = np.take(values, k, axis=2)
+        default = next((t for t in targets if t in names), names[0] if names else None)
+        labels.setdefault(dim, default)
+        k = names.index(labels[dim]) if labels[dim] in names else 0
+        values = np.take(values, k, axis=2)  # (case, first axis, this axis, ...)
     if x is None:
         x = next((c for c in ("bed_volumes", "time", "tank") if c in data.curves
                   and data.curves[c].dims == curve.dims[:1]), None)
@@ -144,8 +152,7 @@ def plot_curves(data: SweepData, y: str, x: str | None = None, color_by: str | N
     for i in rows:
         ax.plot(xs[i], values[i], color=cm(norm(p[i])), lw=1.0, gid=f"curve:{i}")
     ax.figure.colorbar(ScalarMappable(norm=norm, cmap=cm), ax=ax, label=data.label(color_by))
-    cut = "".join(f", {d} {labels.get(d, curve.coords.get(d, ['?'])[0])}"
-                  for d in curve.dims[1:])
+    cut = "".join(f", {d} {labels[d]}" for d in curve.dims[1:])
     xunit = data.curves[x].units if x else ""
     ax.set_xlabel(f"{x} ({'-' if xunit == '1' else xunit})" if x else "index (-)")
     ax.set_ylabel(f"{y} ({'-' if curve.units == '1' else curve.units})")

@@ -65,6 +65,8 @@ def _batch_runner(scenario):
 def _error_text(exc: BaseException) -> str:
     if isinstance(exc, ConfigError):
         return "invalid scenario: " + "; ".join(str(i) for i in exc.issues)
+    if isinstance(exc, KeyError):
+        return f"invalid scenario: {exc.args[0]}"
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -134,7 +136,8 @@ def evaluate_chunk(raw: dict, source: str, paths: tuple[str, ...], cases: list[t
                 "variables": list(res.variables),
                 "curves": {c: {"shape": list(res[c].shape), "units": res.units(c),
                                "dims": list(res.variables[c].dims),
-                               "coords": {d: res.coords[d] for d in res.variables[c].dims
+                               "coords": {d: res.coords[d] for d in (*res.variables[c].dims,
+                                                                      "target")
                                           if d in res.coords}}
                            for c in curves if c in res.variables},
                 "kind": res.kind}

@@ -204,31 +204,33 @@ def get_path(raw: dict, path: str):
 
 
 def check_paths(spec: SweepSpec, raw: dict, source: str) -> None:
-    """Each swept value alone on the base scenario must give a valid scenario: this catches a
-    misspelt path or a value of the wrong kind before any case runs.  (A combination that is
-    invalid only together is recorded as a failed case.)"""
+    """Put each swept value alone into the base scenario and report the problems found at the
+    swept path itself: a misspelt path, a value of the wrong unit or out of range.  These
+    fail every case that has them, so they are caught before any case runs.  Problems
+    elsewhere (mass fractions that no longer add up) may belong to a combination that the
+    design puts right (a zip design varying two fractions together), so they are left to
+    the cases, which record them as failed."""
     issues: list[Issue] = []
     for i, p in enumerate(spec.design.parameters):
-        where = f"sweep.vary[{i}]"
         probes = p.values if not p.is_range else (p.text(p.low), p.text(p.high))
-        for value in dict.fromkeys(map(repr, probes)):
-            value = next(v for v in probes if repr(v) == value)
+        for value in probes:
             trial = copy.deepcopy(raw)
             try:
                 set_path(trial, p.path, value)
                 scenario_from_raw(trial, source)
             except KeyError as exc:
-                issues.append(Issue(f"{where}.path", str(exc).strip("\"'")))
+                issues.append(Issue(f"sweep.vary[{i}].path", exc.args[0]))
                 break
             except ConfigError as exc:
-                for issue in exc.issues:
-                    if issue.path == p.path and "unknown key" in issue.message:
-                        issues.append(Issue(f"{where}.path", f"'{p.path}' is not a value of the "
-                                                             f"scenario: {issue.message}"))
-                    else:
-                        issues.append(Issue(f"{where}", f"{p.path} = {value!r} gives an invalid "
-                                                        f"scenario: {issue}"))
-                break
+                here = [x for x in exc.issues if x.path == p.path
+                        or x.path.startswith((p.path + ".", p.path + "["))]
+                for x in here:
+                    what = ("path" if "unknown key" in x.message else
+                            "values" if p.values is not None else "range")
+                    issues.append(Issue(f"sweep.vary[{i}].{what}", f"{p.path} = {value!r}: "
+                                                                   f"{x.message}"))
+                if here:
+                    break
     if issues:
         raise ConfigError(issues, source)
 
@@ -291,7 +293,7 @@ def apply_settings(raw: dict, settings: list[tuple[str, object]]) -> dict:
         try:
             set_path(raw, path, value)
         except KeyError as exc:
-            raise ConfigError([Issue(path, str(exc).strip("\"'"))], "--set") from None
+            raise ConfigError([Issue(path, exc.args[0])], "--set") from None
     return raw
 
 
