@@ -250,8 +250,12 @@ def _cmd_sweep(args) -> int:
                       f"{len(sweep.cases())} cases -> {out}", file=sys.stderr)
             summary = sw.run_sweep(sweep, out, overwrite=args.overwrite, **run_opts)
     except KeyboardInterrupt:
-        print(f"leachsim: interrupted; the finished cases are in {out}; complete it with: "
-              f"leachsim sweep --resume {out}", file=sys.stderr)
+        if out.exists():
+            print(f"leachsim: interrupted; the finished cases are in {out}; complete it with: "
+                  f"leachsim sweep --resume {out}", file=sys.stderr)
+        else:
+            print("leachsim: interrupted before any case finished; nothing was written",
+                  file=sys.stderr)
         return 130
     if not args.quiet:
         print(summary.text())

@@ -197,8 +197,9 @@ class _LocalPool:
 
     def close(self, cancel: bool = False) -> None:
         if cancel:  # Ctrl-C: drop queued chunks and stop the workers now
+            workers = list((getattr(self.pool, "_processes", None) or {}).values())
             self.pool.shutdown(wait=False, cancel_futures=True)
-            for proc in list(getattr(self.pool, "_processes", {}).values()):
+            for proc in workers:
                 proc.terminate()
         self.pool.shutdown(wait=True)
 
