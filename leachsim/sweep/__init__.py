@@ -13,13 +13,13 @@ Typical use::
 from .design import Design, Parameter
 from .plots import (pareto_front, plot_curves, plot_map, plot_pareto, plot_response,
                     plot_sensitivity, plot_sobol, oat_effects, save_sweep_figures, sobol_indices)
-from .runner import Summary, resume_sweep, run_sweep
+from .runner import LocalPool, Summary, resume_sweep, run_sweep
 from .spec import SweepSpec, parse_sweep
 from .store import SweepFileError, is_sweep_file
 from .sweep import Sweep, load_sweep, make_sweep
 from .table import SweepData, read_sweep
 
-__all__ = ["Design", "Parameter", "Summary", "Sweep", "SweepData", "SweepFileError", "SweepSpec",
+__all__ = ["Design", "LocalPool", "Parameter", "Summary", "Sweep", "SweepData", "SweepFileError", "SweepSpec",
            "is_sweep_file", "load_sweep", "make_sweep", "oat_effects", "pareto_front",
            "parse_sweep", "plot_curves", "plot_map", "plot_pareto", "plot_response",
            "plot_sensitivity", "plot_sobol", "read_sweep", "resume_sweep", "run_sweep",

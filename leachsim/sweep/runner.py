@@ -15,7 +15,8 @@ Executors (all run the same ``evaluate_chunk``, so they give the same numbers):
 - ``workers=N`` (default: all cores): a pool of N spawned processes, one numba thread each,
   so that building and labelling the cases (Python) runs in parallel too;
 - ``scheduler="tcp://host:port"`` or a ``distributed.Client``: the chunks as Dask tasks
-  (Dask is optional: ``pip install "leachsim[dask]"``).
+  (Dask is optional: ``pip install "leachsim[dask]"``);
+- ``scheduler=LocalPool(N)``: a pool kept open across sweeps (no start-up per sweep).
 
 Finished chunks stream into the sweep file (``store``); Ctrl-C stops the run with the
 finished cases recorded, and ``resume_sweep`` runs the rest.
@@ -178,14 +179,20 @@ class _InProcess:
         pass
 
 
-class _LocalPool:
+class LocalPool:
+    """A pool of local worker processes (spawned, one numba thread each).  ``run_sweep``
+    makes one per run; pass one as ``scheduler=`` to keep it (and its warm workers) across
+    runs, as a Dask client is kept; ``shutdown()`` when done."""
+
     threads = 1
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int | None = None, keep_open: bool = True):
         import multiprocessing
 
-        self.workers = workers
-        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+        self.workers = workers or os.cpu_count() or 1
+        self.keep_open = keep_open
+        self.pool = ProcessPoolExecutor(self.workers,
+                                        mp_context=multiprocessing.get_context("spawn"),
                                         initializer=_worker_init, initargs=(os.getpid(),))
 
     def map_unordered(self, fn, tasks):
@@ -195,7 +202,12 @@ class _LocalPool:
             for fut in finished:
                 yield fut.result()
 
+    def shutdown(self) -> None:
+        self.pool.shutdown(wait=True)
+
     def close(self, cancel: bool = False) -> None:
+        if self.keep_open and not cancel:
+            return
         if cancel:  # Ctrl-C: drop queued chunks and stop the workers now
             workers = list((getattr(self.pool, "_processes", None) or {}).values())
             self.pool.shutdown(wait=False, cancel_futures=True)
@@ -237,16 +249,19 @@ class _Dask:
 
 
 def make_executor(workers: int | None = None, scheduler=None):
+    if isinstance(scheduler, LocalPool):
+        return scheduler
     if scheduler is not None:
         return _Dask(scheduler)
     workers = workers or os.cpu_count() or 1
-    return _InProcess() if workers == 1 else _LocalPool(workers)
+    return _InProcess() if workers == 1 else LocalPool(workers, keep_open=False)
 
 
 def default_chunk_size(n_pending: int, workers: int) -> int:
-    """About eight chunks per worker, at most 256 cases each: big enough for the batched
-    kernel, small enough that a killed run loses little and the progress bar moves."""
-    return max(1, min(256, math.ceil(n_pending / (8 * workers))))
+    """About sixteen chunks per worker, at most 256 cases each: big enough for the batched
+    kernel, small enough that the workers finish together (the last chunk is short), that
+    a killed run loses little and that the progress bar moves."""
+    return max(1, min(256, math.ceil(n_pending / (16 * workers))))
 
 
 # --------------------------------------------------------------------------- the run
