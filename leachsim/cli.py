@@ -118,13 +118,28 @@ def _cmd_check(args) -> int:
         print(f"{args.scenario}: OK - '{sc.name}', column {sc.length * 100:.4g} cm x "
               f"{sc.diameter * 100:.4g} cm, {sc.particle_model}/{sc.binding} sorbent, "
               f"components {', '.join(sc.components)}, {len(sc.inlet)} inlet sections")
+        _check_sweep(args.scenario)
         return 0
     psd = sc.solid.size
     print(f"{args.scenario}: OK - '{sc.name}', {sc.leach.type} leach at "
           f"{sc.leach.temperature - 273.15:.4g} degC; {len(sc.solid.phases)} phases "
           f"({len(sc.solid.reacting)} reacting), {len(psd.diameters)} size classes, "
           f"reagents {', '.join(sc.leach.leachant.reagents)}; metals {', '.join(sc.metals)}")
+    _check_sweep(args.scenario)
     return 0
+
+
+def _check_sweep(path) -> None:
+    """Validate the file's [sweep] table too, if it has one."""
+    from .config.scenario import read_scenario_file
+
+    if read_scenario_file(path)[1] is None:
+        return
+    from .sweep import load_sweep
+
+    sw = load_sweep(path)
+    print(f"{path}: sweep OK - {sw.spec.design.kind} design, {len(sw.cases())} cases over "
+          f"{', '.join(sw.spec.paths)}")
 
 
 def _default_output(sc) -> Path:

@@ -371,3 +371,7 @@ def test_cli_bad_input_exits_2_without_traceback(folder):
 def test_shipped_sweep_example_is_valid():
     sw = sweep.load_sweep(CONFIGS / "sweep_bof_slag_vanadium.toml")
     assert len(sw.cases()) == 30 and sw.spec.record[0] == "extraction_V"
+    code, stdout, err = run_cli("check", CONFIGS / "sweep_bof_slag_vanadium.toml")
+    assert code == 0, err
+    assert ("sweep OK - grid design, 30 cases over leach.temperature, leach.leachant.H2SO4"
+            in stdout)

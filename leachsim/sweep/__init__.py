@@ -11,16 +11,27 @@ Typical use::
     sweep.plot_map(data, "extraction_V", "leach.temperature", "leach.leachant.H2SO4")
 """
 from .design import Design, Parameter
-from .plots import (pareto_front, plot_curves, plot_map, plot_pareto, plot_response,
-                    plot_sensitivity, plot_sobol, oat_effects, save_sweep_figures, sobol_indices)
 from .runner import LocalPool, Summary, resume_sweep, run_sweep
 from .spec import SweepSpec, parse_sweep
 from .store import SweepFileError, is_sweep_file
 from .sweep import Sweep, load_sweep, make_sweep
 from .table import SweepData, read_sweep
 
-__all__ = ["Design", "LocalPool", "Parameter", "Summary", "Sweep", "SweepData", "SweepFileError", "SweepSpec",
-           "is_sweep_file", "load_sweep", "make_sweep", "oat_effects", "pareto_front",
-           "parse_sweep", "plot_curves", "plot_map", "plot_pareto", "plot_response",
-           "plot_sensitivity", "plot_sobol", "read_sweep", "resume_sweep", "run_sweep",
-           "save_sweep_figures", "sobol_indices"]
+__all__ = ["Design", "LocalPool", "Parameter", "Summary", "Sweep", "SweepData",
+           "SweepFileError", "SweepSpec", "is_sweep_file", "load_sweep", "make_sweep",
+           "parse_sweep", "read_sweep", "resume_sweep", "run_sweep"]
+
+_PLOTS = ("oat_effects", "pareto_front", "plot_curves", "plot_map", "plot_pareto",
+          "plot_response", "plot_sensitivity", "plot_sobol", "save_sweep_figures",
+          "sobol_indices")
+
+__all__ += list(_PLOTS)
+
+
+def __getattr__(name):
+    """The plot functions, imported on first use: sweep workers never load matplotlib."""
+    if name in _PLOTS:
+        from . import plots
+
+        return getattr(plots, name)
+    raise AttributeError(f"module 'leachsim.sweep' has no attribute {name!r}")

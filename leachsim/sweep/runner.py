@@ -124,31 +124,44 @@ def evaluate_chunk(raw: dict, source: str, paths: tuple[str, ...], cases: list[t
               "meta": None}
     for k, _ in cases:
         res = outcome[k]
+        if not isinstance(res, str):
+            try:
+                scalars, arrays = _recorded(res, record, curves)
+                if result["meta"] is None:
+                    result["meta"] = _meta(res, curves)
+            except Exception as exc:  # a result that cannot be recorded fails its case only
+                res = f"cannot record the results: {_error_text(exc)}"
         result["index"].append(k)
-        if isinstance(res, str):
-            result["status"].append(store.FAILED)
-            result["message"].append(res)
-            result["scalars"].append({})
-            result["curves"].append({})
-            continue
-        if result["meta"] is None:
-            result["meta"] = {
-                "scalars": {n: u for n, (_, u) in res.scalars.items()},
-                "variables": list(res.variables),
-                "curves": {c: {"shape": list(res[c].shape), "units": res.units(c),
-                               "dims": list(res.variables[c].dims),
-                               "coords": {d: res.coords[d] for d in (*res.variables[c].dims,
-                                                                      "target")
-                                          if d in res.coords}}
-                           for c in curves if c in res.variables},
-                "kind": res.kind}
-        names = res.scalars if record is None else [n for n in record if n in res.scalars]
-        result["status"].append(store.DONE)
-        result["message"].append("")
-        result["scalars"].append({n: float(res.scalars[n][0]) for n in names})
-        result["curves"].append({c: np.asarray(res[c], float) for c in curves
-                                 if c in res.variables})
+        failed = isinstance(res, str)
+        result["status"].append(store.FAILED if failed else store.DONE)
+        result["message"].append(res if failed else "")
+        result["scalars"].append({} if failed else scalars)
+        result["curves"].append({} if failed else arrays)
     return result
+
+
+def _recorded(res, record, curves) -> tuple[dict, dict]:
+    """The scalars (all, or those in ``record``) and the curves of one Results."""
+    names = res.scalars if record is None else [n for n in record if n in res.scalars]
+    scalars = {}
+    for n in names:
+        value = res.scalars[n][0]
+        if np.ndim(value) == 0:  # a non-scalar "scalar" is not recorded
+            scalars[n] = float(value)
+    return scalars, {c: np.asarray(res[c], float) for c in curves if c in res.variables}
+
+
+def _meta(res, curves) -> dict:
+    """Names, units, shapes and axis labels of what a case records (from the first case)."""
+    def coords(c):
+        return {d: res.coords[d] for d in (*res.variables[c].dims, "target") if d in res.coords}
+
+    return {"scalars": {n: u for n, (v, u) in res.scalars.items() if np.ndim(v) == 0},
+            "variables": list(res.variables),
+            "curves": {c: {"shape": list(res[c].shape), "units": res.units(c),
+                           "dims": list(res.variables[c].dims), "coords": coords(c)}
+                       for c in curves if c in res.variables},
+            "kind": res.kind}
 
 
 # --------------------------------------------------------------------------- executors
