@@ -1,6 +1,7 @@
 """Parameter sweeps: designs, the [sweep] table and its errors, runs equal to one-by-one
 runs, failed cases, the case table (CSV, pandas) and the command line."""
 import csv
+import io
 import math
 import subprocess
 import sys
@@ -11,8 +12,10 @@ import pytest
 
 import leachsim
 from leachsim import sweep
+from leachsim.cli import main
 from leachsim.config import ConfigError
 from leachsim.sweep.design import Design, Parameter
+from leachsim.sweep.progress import Progress
 from leachsim.sweep.runner import _run_isolating
 from leachsim.sweep.spec import vary_option
 
@@ -276,6 +279,39 @@ values = [1e-10, 1e-10, 1e-300, 1e-10]
         assert data.output("extraction_Ca")[k] == pytest.approx(
             one_by_one(sw, k).scalar("extraction_Ca"), rel=1e-12)
     assert sum(summary.failures.values()) == 2 and "2 failed" in summary.text()
+
+
+def test_command_exits_1_when_every_case_fails(folder):
+    text = ss.LEACH + """
+[sweep]
+design = "zip"
+[[sweep.vary]]
+path = "solver.rtol"
+values = [1e-300, 1e-300]
+[[sweep.vary]]
+path = "solver.atol"
+values = [1e-300, 1e-299]
+"""
+    cfg = ss.write(folder, "allfail.toml", text)
+    assert main(["sweep", str(cfg), "-o", str(folder / "allfail.h5"), "--workers", "1",
+                 "-q"]) == 1
+    data = sweep.read_sweep(folder / "allfail.h5")
+    assert data.complete and list(data.status) == [2, 2] and data.output_names == ()
+
+
+def test_progress_bar_shows_rate_and_time_left():
+    stream = io.StringIO()
+    bar = Progress(200, already=50, enabled=True, stream=stream, interval=0.0)
+    bar.start -= 2.0  # as if 2 s had passed
+    bar.update(50, 3)
+    text = stream.getvalue()
+    assert "100/200  50%" in text and "3 failed" in text
+    rate = float(text.split("% ")[1].split(" cases/s")[0])
+    assert rate == pytest.approx(25.0, rel=0.05)  # 50 cases in 2 s
+    assert "00:04 left" in text  # 100 more at 25/s
+    quiet = io.StringIO()
+    Progress(10, stream=quiet).update(5, 0, force=True)  # not a terminal: silent
+    assert quiet.getvalue() == ""
 
 
 def test_a_failing_batch_is_split_until_each_failure_is_alone():

@@ -178,3 +178,22 @@ scale = "log"
     heights = [p.get_height() for p in by_gid(ax, "sobol:first")]
     np.testing.assert_allclose(heights, first)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["leach.temperature", "leach.volume"]
+
+
+def test_standard_figures_follow_the_design(grid, folder):
+    from leachsim.sweep.plots import sweep_figures
+
+    assert [n for n, _ in sweep_figures(grid)] == [
+        "map_extraction_Ca", "map_reagent_consumption_H2SO4", "curves_extraction"]
+    one = run(folder, "one", ss.LEACH + """
+[sweep]
+record = ["extraction_Ca"]
+[[sweep.vary]]
+path = "leach.temperature"
+values = ["20 degC", "30 degC", "40 degC"]
+""")
+    (name, fig), = sweep_figures(one)
+    line = by_gid(fig.axes[0], "response:extraction_Ca")[0]
+    assert name == "response_extraction_Ca"
+    np.testing.assert_array_equal(line.get_ydata(), one.output("extraction_Ca"))
+    assert fig.axes[0].get_xlabel() == "leach.temperature (degC)"

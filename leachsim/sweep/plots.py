@@ -74,7 +74,7 @@ def plot_map(data: SweepData, output: str, x: str, y: str, ax=None, cmap: str = 
         ok = keep & np.isfinite(z)
         mesh = ax.tricontourf(xs[ok], ys[ok], z[ok], levels=14, cmap=cmap)
         mesh.set_gid(f"map:{output}")
-        ax.plot(xs[ok], ys[ok], "k.", ms=2, alpha=0.5, gid="map:cases")
+        ax.plot(xs[ok], ys[ok], "o", ms=3, mfc="white", mec="0.2", mew=0.6, gid="map:cases")
         title = f"{output} ({ok.sum()} cases)"
     for path, setter, axis in ((x, ax.set_xscale, ax.xaxis), (y, ax.set_yscale, ax.yaxis)):
         if _log_scale(data, path):

@@ -9,6 +9,13 @@ case that cannot be built (an invalid combination) or whose run fails is recorde
 failed with its error: a batch that raises is split in halves and retried until the
 failing cases are alone, so one failure costs about two runs of the batch, not the sweep.
 
+Why a pool of processes by default, and not one process with the parallel kernel: building
+and validating a case's scenario and labelling its results is Python, and for a leach case it
+is most of the time (the compiled kernel is about an eighth of a BOF-slag case end to end), so
+one process with ``prange`` leaves the other cores idle most of the time (about half of the
+ideal rate on two cores).  The pool runs the Python part in parallel too, and each worker
+still runs its chunk through the batched kernel (with one numba thread).
+
 Executors (all run the same ``evaluate_chunk``, so they give the same numbers):
 
 - ``workers=1``: in this process, the batched kernels using every numba thread;

@@ -60,6 +60,8 @@ def is_sweep_file(path: str | Path) -> bool:
 
 def _fixed(parent, name: str, shape: tuple, dtype, fill) -> h5py.Dataset:
     """A fixed-shape chunked dataset with every chunk allocated and filled now."""
+    if 0 in shape:  # nothing to record (no output names): nothing will ever be written
+        return parent.create_dataset(name, shape=shape, dtype=dtype)
     row_bytes = int(np.prod(shape[1:], dtype=np.int64)) * np.dtype(dtype).itemsize or 1
     rows = int(max(1, min(shape[0], _ROWS_PER_CHUNK_BYTES // row_bytes)))
     dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
