@@ -84,14 +84,14 @@ def describe(res: Results, path: Path) -> str:
 
 def column_summary(res: Results) -> str:
     """Breakthrough table of a column run: BV at C/C0 levels, capacities, mass balance."""
-    from .chemistry import ATOMIC_MASS
+    from .chemistry import COMPONENT_MASS
 
     lines = [f"{res.name}: column, {res['bed_volumes'][-1]:.4g} BV in "
              f"{res['time'][-1] / 3600.0:.4g} h, sections {', '.join(res.coords['section'])}", ""]
     lines.append(f"  {'comp':<6}{'BV@0.05':>9}{'BV@0.5':>9}{'BV@0.95':>9}{'MTZ cm':>8}"
                  f"{'dyn mg/g':>10}{'eq mg/g':>9}{'util':>7}{'closure':>10}")
     for k, comp in enumerate(res.coords["component"]):
-        mg_g = ATOMIC_MASS[comp] * 1e3  # mol/kg x kg/mol = kg/kg; x 1e3 -> mg/g
+        mg_g = COMPONENT_MASS[comp] * 1e3  # mol/kg x kg/mol = kg/kg; x 1e3 -> mg/g
         lines.append(
             f"  {comp:<6}{res['bv_0.05'][k]:>9.4g}{res['bv_0.5'][k]:>9.4g}"
             f"{res['bv_0.95'][k]:>9.4g}{100 * res['mtz_length'][k]:>8.3g}"

@@ -16,7 +16,8 @@ Layout (quantities as everywhere: bare SI number or a unit string)::
                 composition_end = {...} (optional: a linear ramp to it over the section)
     [solver]    rtol, atol, outputs, profiles = ["10 h", "20 h"] (in-bed profile times)
 
-Components are elements (``Co``, ``V``, ``Li``); mass concentrations and
+Components are elements (``Co``, ``V``, ``Li``) or the ions ``OH``, ``SO4``, ``CO3``,
+``NO3``, ``NH4`` (``leachsim.chemistry.components``); mass concentrations and
 capacities (``"100 mg/L"``, ``"25 mg/g"``, ``"0.05 L/mg"``) are converted
 with the element's molar mass and the sorbent's particle density.  Inside,
 liquid concentrations are mol/m^3 and loadings mol per m^3 of solid.
@@ -28,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import units
-from ..chemistry.elements import ATOMIC_MASS
+from ..chemistry.components import COMPONENT_MASS
 from ..kernels import binding as bd
 from .errors import ConfigError, Issue
 from .reader import Reader, suggest
@@ -106,7 +107,7 @@ class ColumnScenario:
 
 def _component_quantity(r: Reader, key, value, comp, kind, density):
     """Convert a concentration / loading / affinity for element ``comp``."""
-    M = ATOMIC_MASS[comp]
+    M = COMPONENT_MASS[comp]
     if kind == "conc":
         options = ((units.MOLAR_CONCENTRATION, 1.0), (units.MASS_CONCENTRATION, 1.0 / M))
         expected = "a concentration (mol/m^3, '2 mmol/L', '100 mg/L')"
@@ -139,8 +140,8 @@ def _concentrations(r: Reader | None) -> dict[str, float]:
         return out
     for comp in list(r.table):
         r.seen.add(comp)
-        if comp not in ATOMIC_MASS:
-            r.error(comp, f"unknown component '{comp}'{suggest(comp, ATOMIC_MASS)}")
+        if comp not in COMPONENT_MASS:
+            r.error(comp, f"unknown component '{comp}'{suggest(comp, COMPONENT_MASS)}")
             continue
         v = _component_quantity(r, comp, r.table[comp], comp, "conc", 1.0)
         if v is not None:
@@ -241,9 +242,9 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
         skeleton = (density or 1.0) / (1.0 - (eps_p or 0.0))  # kg per m^3 of solid skeleton
         if binding in bd.COMPONENT0_ROLE:
             counter = sor.string("counter_ion")
-            if counter is not None and counter not in ATOMIC_MASS:
+            if counter is not None and counter not in COMPONENT_MASS:
                 sor.error("counter_ion", f"unknown component '{counter}'"
-                                         f"{suggest(counter, ATOMIC_MASS)}")
+                                         f"{suggest(counter, COMPONENT_MASS)}")
                 counter = None
         if binding is not None and "Lambda" in bd.REQUIRED_PARAMS[binding]:
             capacity = _capacity(sor, skeleton)
@@ -253,10 +254,10 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
         skip0 = bd_skip_column0(binding)
         if preader is not None:
             for comp in list(preader.table):
-                if comp not in ATOMIC_MASS:
+                if comp not in COMPONENT_MASS:
                     preader.seen.add(comp)
                     preader.error(comp, f"unknown component '{comp}' (an element symbol)"
-                                        f"{suggest(comp, ATOMIC_MASS)}")
+                                        f"{suggest(comp, COMPONENT_MASS)}")
                     continue
                 pr = preader.sub(comp)
                 if pr is None:
@@ -341,7 +342,7 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
                                     f"missing {', '.join(missing)} (needed by binding "
                                     f"'{binding}')"))
     for comp in params:
-        if comp not in components and comp in ATOMIC_MASS:
+        if comp not in components and comp in COMPONENT_MASS:
             issues.append(Issue(f"sorbent.parameters.{comp}",
                                 f"'{comp}' is in no inlet composition{suggest(comp, comps)}"))
     checked = []
