@@ -313,10 +313,10 @@ class Speciation:
         reaction = next((r for r in PHASES if r.species == phase), None)
         if reaction is None:
             raise KeyError(f"unknown phase {phase!r}; known: {', '.join(r.species for r in PHASES)}")
-        coefficients = _reaction_coefficients(reaction.reaction)
+        solid = reaction.reaction.split("=")[0].split(" + ")[0].strip()
         log_iap = 0.0
-        for name, nu in coefficients.items():
-            if name == reaction.reaction.split("=")[0].split(" + ")[0].strip():
+        for name, nu in _reaction_coefficients(reaction.reaction).items():
+            if name == solid:
                 continue
             if name == "H2O":
                 log_iap += nu * math.log10(self.water_activity)
