@@ -241,6 +241,10 @@ def _label(sc: ColumnScenario, a: dict, c_out, prof, y_end, stats, stop) -> Resu
                           "cell centre, from the inlet")
         v["profile_bulk"] = Variable(cells_t[:, :, :nc], "mol/m^3", ("profile", "cell",
                                      "component"), "bulk liquid concentration in the bed")
+        v["profile_held"] = Variable(
+            A * dz * np.stack([_per_bed_volume(c, a["pm"], nc, eps, sc.particle_porosity).sum(0)
+                               for c in cells_t]), "mol", ("profile", "component"),
+            "amount in the bed (liquid and solid) at each profile time")
         v["profile_loading"] = Variable(cells_t[:, :, S - nc:], "mol/m^3 solid",
                                         ("profile", "cell", "component"),
                                         "loading per volume of solid")

@@ -169,6 +169,8 @@ class Scenario:
 
 def plain_data(obj):
     """Dataclass-derived data as JSON-ready lists, dicts and numbers (None dropped)."""
+    if hasattr(obj, "__dataclass_fields__") and not isinstance(obj, type):
+        return plain_data(asdict(obj))
     if isinstance(obj, dict):
         return {k: plain_data(v) for k, v in obj.items() if v is not None}
     if isinstance(obj, (list, tuple, frozenset, set)):
@@ -243,10 +245,16 @@ def _read_toml(path: Path, chain: tuple[Path, ...] = ()) -> dict:
 def load_scenario(path: str | Path):
     """Read and validate a TOML scenario file; raises ConfigError listing every problem.
 
-    A file with a [column] table and no [leach] table is a column-only scenario
-    (``config.column.ColumnScenario``); otherwise a leaching ``Scenario``."""
+    A file with a [cycle] table is a whole route (``flowsheet.RouteScenario``: leach,
+    separation, conditioning, column cycle); one with a [column] table and no [leach] table
+    a column-only scenario (``config.column.ColumnScenario``); otherwise a leaching
+    ``Scenario``."""
     path = Path(path)
     raw = _read_toml(path, (path.resolve(),))
+    if "cycle" in raw:
+        from ..flowsheet.scenario import parse_route_scenario
+
+        return parse_route_scenario(raw, str(path))
     if "column" in raw and "leach" not in raw:
         from .column import parse_column_scenario
 
