@@ -16,17 +16,21 @@ F = (1 - EPS) / EPS
 
 
 def simulate(u, D, n, code, params, c0, t_end, outputs=401, rtol=1e-7, atol=1e-9,
-             pores=None, c_init=None, capacity=None):
+             pores=None, c_init=None, capacity=None, pm=None, rapid=0, nr=1):
     """Step feed c0 (one value per component) into the bed; outlet and mass balance.
-    ``pores = (eps_p, R_p)`` selects the lumped rate model with pores; the bed starts with
-    liquid c_init (default clean) and the solid in equilibrium with it."""
+    ``pores = (eps_p, R_p)`` selects the lumped rate model with pores (or ``pm``, e.g. the
+    general rate model with ``nr`` shells); ``rapid = 1`` binding in rapid equilibrium;
+    the bed starts with liquid c_init (default clean) and the solid in equilibrium with it.
+    ``params`` maps binding names and k_f, D_p, D_s to per-component values."""
     nc = len(c0)
     par = np.zeros((kc.N_PAR, nc))
+    rows = {"k_f": kc.P_FILM, "D_p": kc.P_DP, "D_s": kc.P_DS}
     for key, value in params.items():
-        par[kc.P_FILM if key == "k_f" else bd.PARAM_ROWS[key]] = value
+        par[rows[key] if key in rows else bd.PARAM_ROWS[key]] = value
     if capacity is not None:
         par[bd.P_LAMBDA, 0] = capacity
-    pm = kc.SOLID if pores is None else kc.PORES
+    if pm is None:
+        pm = kc.SOLID if pores is None else kc.PORES
     pp = np.zeros(2) if pores is None else np.array(pores, float)
     c_init = np.zeros(nc) if c_init is None else np.asarray(c_init, float)
     q_init = np.zeros(nc)
@@ -34,34 +38,38 @@ def simulate(u, D, n, code, params, c0, t_end, outputs=401, rtol=1e-7, atol=1e-9
     c_sec = np.array([c0], float)
     t_sec = np.array([0.0, t_end])
     t_out = np.linspace(0.0, t_end, outputs)
-    S = kc.states_per_cell(pm, nc)
+    S = kc.states_per_cell(pm, nc, nr, rapid)
+    P = kc.physical_per_cell(pm, nc, nr)
     scale = np.ones(n * S + nc)
     q_scale = np.maximum(np.maximum(par[bd.P_QMAX], par[bd.P_H] * c_sec[0]), q_init) + 1e-30
     if capacity is not None:
         q_scale[:] = capacity
-    for i in range(n):
-        scale[(i + 1) * S - nc:(i + 1) * S] = q_scale
-    scale[n * S:] = u * t_end * np.maximum(c_sec[0], 1e-3)
+    kc.atol_scale(pm, rapid, nr, n, EPS, pp, np.ones(nc), q_scale,
+                  u * t_end * np.maximum(c_sec[0], 1e-3), scale)
     c_out = np.zeros((outputs, nc))
-    y = np.zeros(n * S + nc)
+    y = np.zeros(n * P + nc)
     st = np.zeros(5)
-    status = kc.run_column(L, np.array([u]), EPS, D, n, code, pm, pp, par, t_sec, c_sec,
-                           c_sec, c_init, q_init, t_out, np.zeros(0), rtol, atol, scale, c_out,
-                           np.zeros((0, n * S)), y, st)
+    status = kc.run_column(L, np.array([u]), EPS, D, n, code, pm, rapid, nr, pp, par, t_sec,
+                           c_sec, c_sec, c_init, q_init, t_out, np.zeros(0), rtol, atol, scale,
+                           c_out, np.zeros((0, n * P)), y, st)
     assert status == 0
+    simulate.stats = st
     dz = L / n
-    cells = y[:n * S].reshape(n, S)
-    if pores is None:
+    cells = y[:n * P].reshape(n, P)
+    if pm == kc.SOLID:
         per_bed = cells[:, :nc] + F * cells[:, nc:]
     else:
+        m = kc.n_shells(pm, nr)
+        v = np.diff(np.arange(m + 1.0) ** 3) / m ** 3  # shell volume fractions
         eps_p = pores[0]
-        per_bed = (cells[:, :nc] + F * eps_p * cells[:, nc:2 * nc]
-                   + F * (1 - eps_p) * cells[:, 2 * nc:])
+        cp = cells[:, nc:nc + m * nc].reshape(n, m, nc)
+        q = cells[:, nc + m * nc:].reshape(n, m, nc)
+        per_bed = (cells[:, :nc] + F * np.einsum("j,ijk->ik", v, eps_p * cp + (1 - eps_p) * q))
     held = dz * per_bed.sum(axis=0)
     start = L * (c_init + (F * q_init if pores is None else
                            F * pores[0] * c_init + F * (1 - pores[0]) * q_init))
     fed = u * t_end * c_sec[0]
-    closure = np.abs(fed + start - y[n * S:] - held) / np.maximum(fed, start)
+    closure = np.abs(fed + start - y[n * P:] - held) / np.maximum(fed, start)
     return t_out, c_out, closure
 
 
