@@ -251,7 +251,8 @@ def equilibrium_inverse(code, alpha, beta, w, par, c, q, jac, lu, vec):
     c holds the starting guess on entry (the previous solution of this cell or shell) and
     the root on exit; q = q*(c); jac = alpha I + beta dq*/dc at the last iterate (finite
     differences, step 1e-7 relative).  Newton's method, stopped when every correction is
-    below INVERSE_RTOL relative (or 1e-16 of the largest total / alpha); a component with
+    below INVERSE_RTOL relative (or 1e-16 of the largest total / alpha, at least 1e-290
+    mol/m^3); a component with
     w_k > 0 that would turn negative is instead divided by 10 (the isotherms have a kink at
     c = 0).  lu (nc, nc) and vec (3, nc) are scratch.  Returns False, with c = q = NaN, if
     it does not converge in INVERSE_MAXITER iterations.
@@ -263,11 +264,13 @@ def equilibrium_inverse(code, alpha, beta, w, par, c, q, jac, lu, vec):
     floor = 0.0
     for k in range(nc):
         floor = max(floor, abs(w[k]))
-    floor *= 1e-16 / alpha
+    # absolute floor: 1e-16 of the largest total, and far above the subnormal range that an
+    # inner shell reaches at t ~ 0 (where no relative test can be met)
+    floor = max(floor * 1e-16 / alpha, 1e-290)
     for it in range(INVERSE_MAXITER):
         equilibrium(code, c, par, q, work)
         for m in range(nc):
-            h = 1e-7 * max(abs(c[m]), 1e3 * floor, 1e-300)
+            h = 1e-7 * max(abs(c[m]), 1e3 * floor)
             cm = c[m]
             c[m] = cm + h
             h = c[m] - cm
