@@ -267,14 +267,21 @@ def equilibrium_inverse(code, alpha, beta, w, par, c, q, jac, lu, vec):
     # absolute floor: 1e-16 of the largest total, and far above the subnormal range that an
     # inner shell reaches at t ~ 0 (where no relative test can be met)
     floor = max(floor * 1e-16 / alpha, 1e-290)
+    done = False
     for it in range(INVERSE_MAXITER):
-        equilibrium(code, c, par, q, work)
-        for m in range(nc):
-            h = 1e-7 * max(abs(c[m]), 1e3 * floor)
-            cm = c[m]
-            c[m] = cm + h
-            h = c[m] - cm
-            equilibrium(code, c, par, cq, work)
+        # m = -1: q*(c) into q; m >= 0: q*(c + h e_m) into cq (one call site of the model
+        # switch keeps the compiled code small)
+        for m in range(-1, nc):
+            h = 0.0
+            if m >= 0:
+                cm = c[m]
+                c[m] = cm + 1e-7 * max(abs(cm), 1e3 * floor)
+                h = c[m] - cm
+            equilibrium(code, c, par, q if m < 0 else cq, work)
+            if m < 0:
+                if done:
+                    return True
+                continue
             c[m] = cm
             for k in range(nc):
                 jac[k, m] = beta * (cq[k] - q[k]) / h
@@ -293,9 +300,6 @@ def equilibrium_inverse(code, alpha, beta, w, par, c, q, jac, lu, vec):
             if abs(cn - c[k]) > INVERSE_RTOL * abs(cn) + floor:
                 done = False
             c[k] = cn
-        if done:
-            equilibrium(code, c, par, q, work)
-            return True
     for k in range(nc):
         c[k] = math.nan
         q[k] = math.nan
@@ -335,33 +339,32 @@ def column_rhs(y, c_in, L, u, eps, D, n, code, pm, rapid, nr, pp, par, ws, dydt)
     eps_p = pp[0]
     R = pp[1]
     bs = nc if rapid else 2 * nc  # states per shell
+    mm = max(m, 1)  # binding sites per cell: the bulk (SOLID) or the shells
+    alpha = 1.0 if pm == SOLID else eps_p  # w = alpha c + beta q*(c) (rapid equilibrium)
+    beta = F if pm == SOLID else 1.0 - eps_p
     for i in range(n):
         base = i * S
-        if pm == SOLID:
+        for j in range(mm):  # liquid (sh[j]), loading (sh[mm + j]), rate (sh[2 mm + j])
+            sb = base + j * bs
             if rapid:
-                _liquid_of(y, base, 1.0, F, code, par, ws, i, cb[i], sh[1])
-                for k in range(nc):
-                    dydt[base + k] = 0.0
+                _liquid_of(y, sb, alpha, beta, code, par, ws, i * mm + j, sh[j], sh[mm + j])
             else:
+                lq = nc if pm == SOLID else 0  # offset of the liquid (SOLID: q, then c)
                 for k in range(nc):
-                    cb[i, k] = y[base + nc + k]
-                kinetic_rate(code, cb[i], y[base:base + nc], par, sh[2])
-                for k in range(nc):
+                    sh[j, k] = y[sb + lq + k]
+                    sh[mm + j, k] = y[sb + nc - lq + k]
+                kinetic_rate(code, sh[j], sh[mm + j], par, sh[2 * mm + j])
+        if pm == SOLID:
+            for k in range(nc):
+                cb[i, k] = sh[0, k]
+                if rapid:
+                    dydt[base + k] = 0.0
+                else:
                     dydt[base + k] = sh[2, k]
                     dydt[base + nc + k] = -F * sh[2, k]
             continue
         for k in range(nc):
             cb[i, k] = y[base + ob + k]
-        for j in range(m):
-            sb = base + j * bs
-            if rapid:
-                _liquid_of(y, sb, eps_p, 1.0 - eps_p, code, par, ws, i * m + j, sh[j],
-                           sh[m + j])
-            else:
-                for k in range(nc):
-                    sh[j, k] = y[sb + k]
-                    sh[m + j, k] = y[sb + nc + k]
-                kinetic_rate(code, sh[j], sh[m + j], par, sh[2 * m + j])
         if rapid and pm == GRM:  # dq*_k/dc_k at the outermost shell (its last Newton matrix)
             for k in range(nc):
                 sh[3 * m, k] = (jac[k, k] - eps_p) / (1.0 - eps_p)
@@ -427,26 +430,23 @@ def cell_physical(y, base, i, code, pm, rapid, nr, eps, pp, par, ws, out, o):
     nc = par.shape[1]
     S = states_per_cell(pm, nc, nr, rapid)
     m = n_shells(pm, nr)
-    if pm == SOLID:
+    mm = max(m, 1)
+    if pm != SOLID:
+        for k in range(nc):
+            out[o + k] = y[base + S - nc + k]
+    for j in range(mm):  # liquid and loading of each binding site (SOLID: the bulk)
+        lo = o + (0 if pm == SOLID else nc) + j * nc
+        qo = o + (nc if pm == SOLID else nc + m * nc) + j * nc
         if rapid:
-            _liquid_of(y, base, 1.0, (1.0 - eps) / eps, code, par, ws, i, out[o:o + nc],
-                       out[o + nc:o + 2 * nc])
+            alpha = 1.0 if pm == SOLID else pp[0]
+            beta = (1.0 - eps) / eps if pm == SOLID else 1.0 - pp[0]
+            _liquid_of(y, base + j * nc, alpha, beta, code, par, ws, i * mm + j,
+                       out[lo:lo + nc], out[qo:qo + nc])
         else:
+            lq = nc if pm == SOLID else 0  # offset of the liquid (SOLID: q, then c)
             for k in range(nc):
-                out[o + k] = y[base + nc + k]
-                out[o + nc + k] = y[base + k]
-        return
-    for k in range(nc):
-        out[o + k] = y[base + S - nc + k]
-    for j in range(m):
-        cp = out[o + nc + j * nc:o + nc + (j + 1) * nc]
-        q = out[o + nc + (m + j) * nc:o + nc + (m + j + 1) * nc]
-        if rapid:
-            _liquid_of(y, base + j * nc, pp[0], 1.0 - pp[0], code, par, ws, i * m + j, cp, q)
-        else:
-            for k in range(nc):
-                cp[k] = y[base + 2 * j * nc + k]
-                q[k] = y[base + 2 * j * nc + nc + k]
+                out[lo + k] = y[base + 2 * j * nc + lq + k]
+                out[qo + k] = y[base + 2 * j * nc + nc - lq + k]
 
 
 @njit(**JIT_OPTS)
@@ -607,6 +607,7 @@ def run_column(L, u_sec, eps, D, n, code, pm, rapid, nr, pp, par, t_sec, c_sec, 
     y3 = np.zeros(3 * S)
     phys = np.zeros(P)
     c3 = np.zeros((3, nc))
+    k_phys = 0  # offset into phys (a variable: a literal 0 would compile a second version)
     newton_tol = max(10.0 * 2.220446049250313e-16 / rtol, min(0.03, rtol ** 0.5))
     n_acc = 0
     n_rej = 0
@@ -786,7 +787,7 @@ def run_column(L, u_sec, eps, D, n, code, pm, rapid, nr, pp, par, t_sec, c_sec, 
                     for x in range(S):
                         y3[mm * S + x] = _interpolate(Dd, order, t, h, tq, cell * S + x)
                     cell_physical(y3, mm * S, cell, code, pm, rapid, nr, eps, pp, par, ws,
-                                  phys, 0)
+                                  phys, k_phys)
                     for k in range(nc):
                         c3[mm, k] = phys[k]
                 for k in range(nc):
