@@ -5,11 +5,23 @@ Layout (quantities as everywhere: bare SI number or a unit string)::
     schema_version = 1
     [meta]      name, description, targets
     [column]    length, diameter, bed_porosity, dispersion, cells
-    [sorbent]   name, density, particle_model = "lumped-rate" | "lumped-rate-pores",
-                binding = one of kernels.binding.MODELS, counter_ion (ion exchange, SMA,
-                proton-Langmuir), capacity (ion exchange, SMA),
-                particle_porosity, particle_radius (pores only)
-    [sorbent.parameters.<component>]   the binding model's parameters, k_f (pores)
+    [sorbent]   name, density,
+                particle_model = "equilibrium" (local equilibrium: the solid in equilibrium
+                    with the bulk, no particle resistance) | "lumped-rate" (the solid takes up
+                    from the bulk at the binding rate) | "lumped-rate-pores" (film + uniform
+                    pore liquid) | "general-rate" (film + radial pore and surface diffusion
+                    in spherical beads),
+                binding = one of kernels.binding.MODELS,
+                kinetic = true (binding at its rate: LDF or k_a/k_d kinetics; the default)
+                    | false (rapid equilibrium q = q*(c); the default and the only choice
+                    for "equilibrium"),
+                counter_ion (ion exchange, SMA, proton-Langmuir), capacity (ion exchange, SMA),
+                particle_porosity, particle_radius (pores and general rate),
+                radial_cells (general rate: equidistant shells per bead, default 8)
+    [sorbent.parameters.<component>]   the binding model's parameters (kinetic: the rate
+                constants too; rapid equilibrium: only the isotherm's), k_f (film
+                coefficient, m/s: pores and general rate), pore_diffusion (m^2/s, general
+                rate), surface_diffusion (m^2/s, general rate, optional, default 0)
     [column.initial]   liquid in the bed at t = 0 (default none); the solid starts in
                 equilibrium with it (an ion-exchange resin in its counter-ion form)
     [[inlet]]   name, duration, flow_rate, composition = { <component> = conc },
@@ -34,7 +46,8 @@ from ..kernels import binding as bd
 from .errors import ConfigError, Issue
 from .reader import Reader, suggest
 
-PARTICLE_MODELS = ("lumped-rate", "lumped-rate-pores")
+PARTICLE_MODELS = ("equilibrium", "lumped-rate", "lumped-rate-pores", "general-rate")
+WITH_PORES = ("lumped-rate-pores", "general-rate")
 RATE = (0, 0, -1, 0, 0)  # 1/s
 LOADING_PER_SOLID = units.MOLAR_CONCENTRATION  # mol per m^3 of solid
 BED_VOLUMES_PER_TIME = "BV/h"
@@ -66,11 +79,13 @@ class ColumnScenario:
     sorbent_density: float  # particle density (with its pores), kg/m^3
     particle_model: str
     binding: str
+    kinetic: bool  # binding at its rate (True) or in rapid equilibrium (False)
     counter_ion: str | None  # component 0 of ion exchange (counter-ion), SMA (salt), H+
     capacity: float | None  # ion-exchange capacity, eq per m^3 of solid skeleton
     initial: dict[str, float]  # bed liquid at t = 0, mol/m^3 (solid in equilibrium with it)
     particle_porosity: float | None
     particle_radius: float | None
+    radial_cells: int | None  # general rate model: equidistant shells per bead
     parameters: dict[str, dict[str, float]]
     inlet: tuple[Section, ...]
     rtol: float
@@ -181,6 +196,9 @@ def _parameter(r: Reader, key, value, comp, binding, skeleton):
         return r.convert(key, value, (3, 0, -1, -1, 0), ge=0.0)
     if key == "k_f":
         return r.convert(key, value, units.VELOCITY, gt=0.0)
+    if key in ("pore_diffusion", "surface_diffusion"):
+        return r.convert(key, value, units.DIFFUSIVITY, gt=0.0 if key == "pore_diffusion"
+                         else None, ge=0.0 if key == "surface_diffusion" else None)
     return r.convert(key, value, RATE, gt=0.0 if key == "k_d" else None, ge=0.0 if key != "k_d"
                      else None)
 
@@ -228,7 +246,8 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
         col.done()
 
     sor = top.sub("sorbent")
-    sname = density = pmodel = binding = eps_p = r_p = capacity = counter = None
+    sname = density = pmodel = binding = eps_p = r_p = capacity = counter = nr = None
+    kinetic = True
     params: dict[str, dict[str, float]] = {}
     need: tuple[str, ...] = ()
     if sor is not None:
@@ -236,9 +255,16 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
         density = sor.quantity("density", units.DENSITY, gt=0.0, what="particle density")
         pmodel = sor.string("particle_model", choices=PARTICLE_MODELS)
         binding = sor.string("binding", choices=tuple(bd.MODELS))
-        if pmodel == "lumped-rate-pores":
+        kinetic = sor.boolean("kinetic", pmodel != "equilibrium")
+        if pmodel == "equilibrium" and kinetic:
+            sor.error("kinetic", "true contradicts particle_model = 'equilibrium' (local "
+                                 "equilibrium is rapid-equilibrium binding); use "
+                                 "'lumped-rate' for binding at a rate")
+        if pmodel in WITH_PORES:
             eps_p = sor.number("particle_porosity", gt=0.0, lt=1.0)
             r_p = sor.quantity("particle_radius", units.LENGTH, gt=0.0)
+        if pmodel == "general-rate":
+            nr = sor.integer("radial_cells", 8, ge=1, le=1000)
         skeleton = (density or 1.0) / (1.0 - (eps_p or 0.0))  # kg per m^3 of solid skeleton
         if binding in bd.COMPONENT0_ROLE:
             counter = sor.string("counter_ion")
@@ -249,8 +275,10 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
         if binding is not None and "Lambda" in bd.REQUIRED_PARAMS[binding]:
             capacity = _capacity(sor, skeleton)
         preader = sor.sub("parameters")
-        need = tuple(k for k in bd.REQUIRED_PARAMS.get(binding, ()) if k != "Lambda") + (
-            ("k_f",) if pmodel == "lumped-rate-pores" else ())
+        table = bd.REQUIRED_PARAMS if kinetic is not False else bd.EQUILIBRIUM_PARAMS
+        need = tuple(k for k in table.get(binding, ()) if k != "Lambda") + (
+            ("k_f",) if pmodel in WITH_PORES else ()) + (
+            ("pore_diffusion",) if pmodel == "general-rate" else ())
         skip0 = bd_skip_column0(binding)
         if preader is not None:
             for comp in list(preader.table):
@@ -271,6 +299,11 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
                         v = _parameter(pr, key, v, comp, binding, skeleton)
                     if v is not None:
                         values[key] = v
+                if pmodel == "general-rate" and pr.has("surface_diffusion"):
+                    v = _parameter(pr, "surface_diffusion", pr.raw("surface_diffusion"), comp,
+                                   binding, skeleton)
+                    if v is not None:
+                        values["surface_diffusion"] = v
                 pr.done()
                 params[comp] = values
             preader.done()
@@ -354,6 +387,6 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
     if issues:
         raise ConfigError(issues, source)
     return ColumnScenario(name, description, tuple(checked), components, length, diameter, eps,
-                          disp, cells, sname, density, pmodel, binding, counter, capacity,
-                          initial, eps_p, r_p, params, tuple(sections),
+                          disp, cells, sname, density, pmodel, binding, kinetic, counter,
+                          capacity, initial, eps_p, r_p, nr, params, tuple(sections),
                           rtol, atol, outputs, tuple(sorted(profiles)), raw, source)
