@@ -143,12 +143,20 @@ def koren(r):
 
 @njit(**JIT_OPTS)
 def outlet_from_cells(c1, c2, c3):
-    """c at z = L from the last three cells (c1 last): c1 plus a minmod-limited slope."""
+    """c at z = L from the last three cells (c1 last): c1 plus a minmod-limited half slope
+    m = s/2.  Where c falls towards the outlet (s < 0) the extrapolation is damped smoothly,
+    c1 + m c1 / (c1 + |m|) = c1^2 / (c1 + |m|), which equals c1 + m to first order where
+    |m| << c1 (and has the same slope in m at m = 0) but never goes below zero: a steep
+    front arriving at the outlet cannot extrapolate to a negative outflux, which drew up to
+    -10 % C/C0 back into the bed with the plain extrapolation."""
     a = c1 - c2
     b = c2 - c3
-    if a * b <= 0.0:
+    if a * b <= 0.0 or c1 <= 0.0:
         return c1
-    return c1 + 0.5 * (a if abs(a) < abs(b) else b)
+    m = 0.5 * (a if abs(a) < abs(b) else b)
+    if m >= 0.0:
+        return c1 + m
+    return c1 * c1 / (c1 - m)
 
 
 @njit(**JIT_OPTS)
