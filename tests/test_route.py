@@ -49,20 +49,22 @@ def test_separation_reslurry_washing_closed_form():
 
 
 def test_anion_exchanger_sees_less_vanadium_at_the_wrong_ph():
-    """At pH 11.5 V(V) is all vanadate anions; at pH 2 most of it is the cation VO2+, so the
-    conditional affinity of an anion exchanger, and its distribution ratio, collapse."""
+    """At pH 11.5 V(V) is all vanadate anions; at pH 1.5 in chloride most of it is the cation
+    VO2+, so the conditional affinity of an anion exchanger, and its distribution ratio from
+    a 0.5 M chloride background, collapse."""
     sc = leachsim.load_scenario(CONFIGS / "route_bof_slag_vanadium_sba.toml")
-    totals = {"V": 3.0, "Na": 400.0, "SO4": 150.0, "CO3": 80.0}
+    totals = {"V": 3.0, "Na": 500.0, "Cl": 500.0}
     kd = {}
-    for pH in (11.5, 2.0):
-        spec = adjust_ph(totals, pH, "H2SO4" if pH < 12 else "NaOH").speciation
+    for pH in (11.5, 1.5):
+        reagent = "NaOH" if pH > speciate(totals).pH else "HCl"
+        spec = adjust_ph(totals, pH, reagent).speciation
         alpha = spec.charge_fraction("V", -1)
         column = dataclasses.replace(sc.column, parameters=conditional(sc.column, {"V": alpha}))
-        feed = {"Cl": 0.0, "V": 3.0, "SO4": 150.0, "CO3": 80.0, "OH": spec["OH-"]}
+        feed = {"Cl": spec.totals["Cl"], "V": 3.0, "SO4": 0.0, "CO3": 0.0, "OH": spec["OH-"]}
         kd[pH] = (alpha, distribution_ratio(column, feed)["V"])
     assert kd[11.5][0] > 0.999
-    assert kd[2.0][0] < 0.2
-    assert kd[2.0][1] < 0.2 * kd[11.5][1]
+    assert kd[1.5][0] < 0.2
+    assert kd[1.5][1] < 0.1 * kd[11.5][1]
 
 
 def test_conditional_constants_scale_by_available_fraction():
@@ -243,3 +245,13 @@ def test_leachate_ph_follows_from_the_leachate(runs):
     assert co.scalar("feed_pH") == pytest.approx(4.5, abs=1e-6)
     assert v.scalar("feed_pH") == pytest.approx(11.5, abs=1e-6)
     assert speciate({"SO4": 360.0}).pH < co.scalar("leachate_pH")
+
+
+def test_an_unreachable_ph_target_names_the_path():
+    raw = _raw("route_lepidolite_lithium_hto")
+    raw["conditioning"]["reagent"] = "HCl"  # an acid cannot raise pH 1 to 9
+    sc = parse_route_scenario(raw, "route.toml")
+    with pytest.raises(ConfigError) as exc:
+        leachsim.run(sc)
+    issue = exc.value.issues[0]
+    assert issue.path == "conditioning.pH" and "HCl" in issue.message

@@ -178,7 +178,7 @@ def run_cycle(sc: RouteScenario, feed: dict[str, float], alpha: dict[str, float]
         raffinate = out_sec[0]
         lag_held = np.zeros(len(comps))
         closure = lead["mass_balance_error"]
-    closure = np.fmax(closure, lead["mass_balance_error"])
+    closure = np.nan_to_num(np.fmax(closure, lead["mass_balance_error"]))  # 0/0: not present
     return CycleResult(comps, feed, {c: alpha.get(c, 1.0) for c in comps}, t_stop, Q * t_stop,
                        fed_sec[0], raffinate, lag_held, held[1], fed_sec[1:], out_sec[1:],
                        held[-1], search, lead, closure)

@@ -76,7 +76,7 @@ def run_route(sc: RouteScenario) -> Results:
             pls[m] = sep.recovered[m] / sep.volume
     T = sc.leach.leach.temperature
     cond = condition(sc.conditioning, sep.volume, pls, T if sc.conditioning.pH is None
-                     else 298.15)
+                     else 298.15, sc.source)
     fed_per_t = {m: sep.recovered[m] - cond.separated.get(m, 0.0)
                  - cond.precipitated.get(m, 0.0) for m in metals}
     feed, alpha = _column_feed(sc, cond.totals, cond.speciation)

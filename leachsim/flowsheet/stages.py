@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..chemistry.speciation import Speciation, adjust_ph, speciate
+from ..config.errors import ConfigError, Issue
 from .scenario import Conditioning, Separation
 
 
@@ -62,8 +63,8 @@ class ConditioningResult:
     pH_before: float
 
 
-def condition(cond: Conditioning, volume: float, totals: dict[str, float], temperature: float
-              ) -> ConditioningResult:
+def condition(cond: Conditioning, volume: float, totals: dict[str, float], temperature: float,
+              source: str = "scenario") -> ConditioningResult:
     """Take out the ``separated`` fractions, dilute, then dose the reagent to the target pH,
     removing ``remove`` fractions as hydroxides.  ``totals`` (mol/m^3) hold the filtrate's components; the pH follows from
     electroneutrality (``chemistry.speciation``).  Reagent volume is neglected (a solid or
@@ -76,8 +77,12 @@ def condition(cond: Conditioning, volume: float, totals: dict[str, float], tempe
     if cond.pH is None:
         return ConditioningResult(v_out, v_out - volume, 0.0, 0.0, {}, separated, diluted,
                                   before, before.pH)
-    adj = adjust_ph(diluted, cond.pH, cond.reagent, temperature, remove=cond.remove or None,
-                    oxidation=cond.oxidation or None)
+    try:
+        adj = adjust_ph(diluted, cond.pH, cond.reagent, temperature,
+                        remove=cond.remove or None, oxidation=cond.oxidation or None)
+    except ValueError as exc:  # a target the reagent cannot reach, named with what it can
+        raise ConfigError([Issue("conditioning.pH", f"{cond.pH:g} with {cond.reagent}: "
+                                                    f"{exc}")], source) from None
     precipitated = {el: (diluted.get(el, 0.0) - adj.totals.get(el, 0.0)) * v_out
                     for el in (cond.remove or {})}
     return ConditioningResult(v_out, v_out - volume, adj.dose * v_out,
