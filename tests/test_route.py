@@ -169,7 +169,7 @@ def _issues(raw):
 
 def test_stop_on_a_metal_that_is_not_fed():
     raw = _raw("route_lepidolite_lithium_hto")
-    raw["sorbent"]["parameters"]["Co"] = copy.deepcopy(raw["sorbent"]["parameters"]["Na"])
+    raw["sorbent"]["parameters"]["Co"] = copy.deepcopy(raw["sorbent"]["parameters"]["K"])
     raw["cycle"]["load"]["stop"] = {"component": "Co", "breakthrough": 0.1}
     issues = _issues(raw)
     assert "not fed" in issues["cycle.load.stop.component"]
