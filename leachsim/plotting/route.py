@@ -34,14 +34,16 @@ def _axes(ax):
 
 
 def plot_stage_yields(results: Results, ax=None, metals=None):
-    """Grouped bars: the yield (%) of each stage for each metal (targets first)."""
+    """Grouped bars: the yield (%) of each stage for each metal: the targets, then every other
+    metal the leach dissolves (``metals=`` picks them)."""
     _check(results)
     ax = _axes(ax)
     all_metals = results.coords["metal"]
     targets = [m for m in results.coords["target"] if m in all_metals]
-    metals = list(metals) if metals else targets + [m for m in all_metals if m not in targets]
-    stages = results.coords["stage"]
     y = results["stage_yield"]
+    leached = [m for m in all_metals if m not in targets and y[all_metals.index(m), 0] > 0]
+    metals = list(metals) if metals else targets + leached
+    stages = results.coords["stage"]
     width = 0.8 / len(stages)
     x = np.arange(len(metals))
     cmap = colormaps["viridis"]
@@ -94,8 +96,9 @@ def plot_cycle(results: Results, ax=None):
     ends = np.append(starts[1:], bv[-1])
     for i, (a, b, name) in enumerate(zip(starts, ends, results.coords["section"])):
         ax.axvspan(a, b, color="0.9" if i % 2 else "white", zorder=0)
-        ax.text((a + b) / 2, 1.0, name, transform=ax.get_xaxis_transform(), ha="center",
-                va="bottom", fontsize="small")
+        ax.text((a + b) / 2, 0.98, name, transform=ax.get_xaxis_transform(), ha="center",
+                va="top", rotation=0 if b - a > 0.2 * (bv[-1] - bv[0]) else 90,
+                fontsize="small")
     ax.set_yscale("symlog", linthresh=1e-3)
     ax.set_xlabel("bed volumes through the lead bed")
     ax.set_ylabel("outlet concentration (g/L)")
