@@ -23,6 +23,6 @@ setup(
     package_dir={"leachsim.kernels": "kernels"},
     install_requires=["numpy>=1.24", "scipy>=1.10", "numba>=0.58", "matplotlib>=3.7",
                       "h5py>=3.8"],
-    extras_require={"test": ["pytest>=7"]},
+    extras_require={"test": ["pytest>=7"], "phreeqc": ["phreeqpython"]},
     entry_points={"console_scripts": ["leachsim = leachsim.cli:main"]},
 )
