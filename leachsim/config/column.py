@@ -50,7 +50,6 @@ PARTICLE_MODELS = ("equilibrium", "lumped-rate", "lumped-rate-pores", "general-r
 WITH_PORES = ("lumped-rate-pores", "general-rate")
 RATE = (0, 0, -1, 0, 0)  # 1/s
 LOADING_PER_SOLID = units.MOLAR_CONCENTRATION  # mol per m^3 of solid
-BED_VOLUMES_PER_TIME = "BV/h"
 
 
 @dataclass(frozen=True)
@@ -146,6 +145,27 @@ def _component_quantity(r: Reader, key, value, comp, kind, density):
         return v
     r.error(key, f"{value!r}: expected {expected}")
     return None
+
+
+def per_bed(r: Reader, key: str, dims, bed_volume: float | None):
+    """A volume ('4 BV') or a flow ('10 BV/h') in bed volumes, or a plain quantity of
+    ``dims`` (units.VOLUME or units.VOLUME_FLOW), in SI; None after an issue, or when the bed
+    volume is unknown (its own problem is reported where it is read)."""
+    suffix, per = ("BV/h", 3600.0) if dims == units.VOLUME_FLOW else ("BV", 1.0)
+    value = r.raw(key)
+    if isinstance(value, str) and value.strip().endswith(suffix):
+        try:
+            n = float(value.strip()[:-len(suffix)])
+        except ValueError:
+            r.error(key, f"{value!r}: cannot read the number of bed volumes")
+            return None
+        if not n > 0:
+            r.error(key, f"{value!r} is out of range: expected > 0")
+            return None
+        return n * bed_volume / per if bed_volume else None
+    if value is None:
+        return None
+    return r.convert(key, value, dims, gt=0.0)
 
 
 def _concentrations(r: Reader | None) -> dict[str, float]:
@@ -314,20 +334,8 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
     for sr in top.tables("inlet"):
         sec_name = sr.string("name", f"section {len(sections) + 1}")
         duration = sr.quantity("duration", units.TIME, gt=0.0)
-        flow = None
-        fv = sr.raw("flow_rate")
-        if isinstance(fv, str) and fv.strip().endswith(BED_VOLUMES_PER_TIME):
-            try:
-                bvh = float(fv.strip()[:-len(BED_VOLUMES_PER_TIME)])
-            except ValueError:
-                sr.error("flow_rate", f"{fv!r}: cannot read the number of bed volumes per hour")
-            else:
-                if bvh > 0 and length and diameter:
-                    flow = bvh * (math.pi * diameter ** 2 / 4.0 * length) / 3600.0
-                elif not bvh > 0:
-                    sr.error("flow_rate", f"{fv!r} is out of range: expected > 0")
-        elif fv is not None:
-            flow = sr.convert("flow_rate", fv, units.VOLUME_FLOW, gt=0.0)
+        bed = math.pi * diameter ** 2 / 4.0 * length if length and diameter else None
+        flow = per_bed(sr, "flow_rate", units.VOLUME_FLOW, bed)
         composition = _concentrations(sr.sub("composition"))
         ramp = sr.sub("composition_end", required=False)
         composition_end = _concentrations(ramp) if ramp is not None else dict(composition)

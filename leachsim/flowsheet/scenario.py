@@ -30,7 +30,7 @@ import math
 from dataclasses import dataclass, field
 
 from .. import units
-from ..config.column import ColumnScenario, parse_column_scenario
+from ..config.column import ColumnScenario, parse_column_scenario, per_bed
 from ..config.errors import ConfigError, Issue
 from ..config.reader import Reader, suggest
 from ..config.scenario import Scenario, parse_scenario
@@ -212,41 +212,6 @@ def _conditioning(r: Reader | None, elements) -> Conditioning:
     return Conditioning(dilution or 1.0, pH, reagent, remove, separated, ox)
 
 
-def _volume(r: Reader, key: str, bed_volume: float | None):
-    """A volume as '4 BV' (bed volumes) or a volume quantity, in m^3."""
-    value = r.raw(key)
-    if isinstance(value, str) and value.strip().endswith("BV"):
-        try:
-            n = float(value.strip()[:-2])
-        except ValueError:
-            r.error(key, f"{value!r}: cannot read the number of bed volumes")
-            return None
-        if not n > 0:
-            r.error(key, f"{value!r} is out of range: expected > 0")
-            return None
-        return n * bed_volume if bed_volume else None
-    if value is None:
-        return None
-    return r.convert(key, value, units.VOLUME, gt=0.0)
-
-
-def _flow(r: Reader, key: str, bed_volume: float | None):
-    value = r.raw(key)
-    if isinstance(value, str) and value.strip().endswith("BV/h"):
-        try:
-            n = float(value.strip()[:-4])
-        except ValueError:
-            r.error(key, f"{value!r}: cannot read the number of bed volumes per hour")
-            return None
-        if not n > 0:
-            r.error(key, f"{value!r} is out of range: expected > 0")
-            return None
-        return n * bed_volume / 3600.0 if bed_volume else None
-    if value is None:
-        return None
-    return r.convert(key, value, units.VOLUME_FLOW, gt=0.0)
-
-
 def _column_template(raw: dict, issues: list[Issue], source: str) -> ColumnScenario | None:
     """Parse [column] and [sorbent] through the column-scenario reader, with a placeholder
     inlet carrying every component the sorbent lists (the run replaces it)."""
@@ -273,7 +238,7 @@ def _column_template(raw: dict, issues: list[Issue], source: str) -> ColumnScena
 def _load(r: Reader | None, bed_volume, sorbed, leachate) -> Load | None:
     if r is None:
         return None
-    flow = _flow(r, "flow_rate", bed_volume)
+    flow = per_bed(r, "flow_rate", units.VOLUME_FLOW, bed_volume)
     stop = r.sub("stop")
     kind = comp = value = None
     if stop is not None:
@@ -311,8 +276,8 @@ def _steps(readers: list[Reader], bed_volume, sorbed) -> tuple[Step, ...]:
     out = []
     for sr in readers:
         name = sr.string("name", f"step {len(out) + 1}")
-        volume = _volume(sr, "volume", bed_volume)
-        flow = _flow(sr, "flow_rate", bed_volume)
+        volume = per_bed(sr, "volume", units.VOLUME, bed_volume)
+        flow = per_bed(sr, "flow_rate", units.VOLUME_FLOW, bed_volume)
         reagent = conc = None
         composition: dict[str, float] = {}
         if sr.has("reagent"):
