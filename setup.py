@@ -27,6 +27,7 @@ setup(
     # sweep's case table as a DataFrame.  Both in "test" so CI exercises them.
     extras_require={"dask": ["dask[distributed]>=2023.1"],
                     "pandas": ["pandas>=1.5"],
+                    "phreeqc": ["phreeqpython"],
                     "test": ["pytest>=7", "dask[distributed]>=2023.1", "pandas>=1.5"]},
     entry_points={"console_scripts": ["leachsim = leachsim.cli:main"]},
 )

@@ -84,6 +84,9 @@ class Problem:
     R_p: float = 0.0
     k_f: list = field(default_factory=list)    # film coefficient m/s (per component)
     D_p: list = field(default_factory=list)    # pore diffusion m^2/s (GRM)
+    nr: int = 8                                 # leachsim GRM: equidistant radial shells
+    ref_cells: list | None = None               # leachsim's converged-curve grid (default:
+                                                # the script's, 200, 400, ...)
     init_c: list | None = None                  # initial bulk (and pore) liquid, mol/m^3
     init_q: list | None = None                  # initial bound states, mol/m^3 solid
     n_out: int = 401
@@ -141,7 +144,7 @@ CASES = {
         title="GRM, 3-comp competitive kinetic Langmuir, load 10000 s + wash 5000 s",
         model="grm", binding="langmuir", comps=["Co", "Ni", "Mn"],
         L=0.1, eps=0.37, u=1e-3, D=1e-7, eps_p=0.5, R_p=5e-5,
-        k_f=[1e-5, 1e-5, 1e-5], D_p=[1e-10, 1e-10, 1e-10],
+        k_f=[1e-5, 1e-5, 1e-5], D_p=[1e-10, 1e-10, 1e-10], ref_cells=[25, 50, 100, 200],
         sections=[(10000.0, [0.5, 0.5, 0.5]), (5000.0, [0.0, 0.0, 0.0])],
         binding_par=_langmuir([100.0, 100.0, 100.0], [2e-3, 1e-3, 5e-4],
                               [1e-3, 1e-3, 1e-3])),
@@ -191,7 +194,7 @@ class Leachsim:
 
     def supports(self, p: Problem) -> str | None:
         """None if leachsim can run problem p, else why not."""
-        if p.model == "grm":
+        if p.model == "grm" and not hasattr(self.kc, "GRM"):
             return "general rate model (pore diffusion inside the particles)"
         if p.model == "lrmp" and not self.has_pores:
             return "lumped rate model with pores"
@@ -226,12 +229,21 @@ class Leachsim:
             q_scale = np.full(nc, bp["Lambda"][0])
             a["code"] = bd.SMA
         pm, pp = 0, np.zeros(2)
-        if p.model == "lrmp":
+        if p.model in ("lrmp", "grm"):
             par[getattr(kc, "P_FILM", getattr(kc, "P_KF", None))] = p.k_f
             pm, pp = kc.PORES, np.array([p.eps_p, p.R_p])
+            if p.model == "grm":
+                pm = kc.GRM
+                par[kc.P_DP] = p.D_p
         elif hasattr(kc, "SOLID"):
             pm = kc.SOLID
-        S = kc.states_per_cell(pm, nc) if hasattr(kc, "states_per_cell") else 2 * nc
+        grm_api = hasattr(kc, "atol_scale")  # kernels with GRM and rapid equilibrium
+        a.update(rapid=0, nr=p.nr)
+        if grm_api:
+            S = kc.states_per_cell(pm, nc, p.nr, 0)
+            P = kc.physical_per_cell(pm, nc, p.nr)
+        else:
+            S = P = kc.states_per_cell(pm, nc) if hasattr(kc, "states_per_cell") else 2 * nc
         t_sec = p.t_sec
         c_sec = np.array([c for _, c in p.sections], float)
         c_init = np.array(p.init_c if p.init_c else [0.0] * nc, float)
@@ -247,15 +259,19 @@ class Leachsim:
                 q_scale = np.maximum(q_scale, q)
             q_scale = np.maximum(q_scale, 1e-6 * max(q_scale.max(), c_ref.max()))
         scale = np.empty(n * S + nc)
-        cell = np.concatenate([np.tile(c_ref, S // nc - 1), q_scale])
-        scale[:n * S] = np.tile(cell, n)
-        scale[n * S:] = c_ref * p.u * t_sec[-1]
+        if grm_api:
+            kc.atol_scale(pm, 0, p.nr, n, p.eps, pp, c_ref, q_scale, c_ref * p.u * t_sec[-1],
+                          scale)
+        else:
+            cell = np.concatenate([np.tile(c_ref, S // nc - 1), q_scale])
+            scale[:n * S] = np.tile(cell, n)
+            scale[n * S:] = c_ref * p.u * t_sec[-1]
         nt = p.n_out
         a.update(L=p.L, u_sec=np.full(len(p.sections), p.u), eps=p.eps, D=p.D, n=n, pm=pm,
                  pp=pp, par=par, t_sec=t_sec, c_sec=c_sec, c_end=c_sec, c_init=c_init, q_init=q_init,
                  t_out=p.t_out, scale=scale,
-                 c_out=np.zeros((nt, nc)), y_end=np.zeros(n * S + nc), stats=np.zeros(5),
-                 t_prof=np.zeros(0), prof_out=np.zeros((0, n * S)))  # no in-bed profiles
+                 c_out=np.zeros((nt, nc)), y_end=np.zeros(n * P + nc), stats=np.zeros(5),
+                 t_prof=np.zeros(0), prof_out=np.zeros((0, n * P)))  # no in-bed profiles
         return a
 
     def _call(self, fn, names, a):
@@ -369,9 +385,9 @@ class CadetCore:
             d.polydeg = int(disc[1])
             d.nelem = int(disc[2])
             d.exact_integration = 0
-            if p.model == "grm":
-                d.par_polydeg = 3
-                d.par_nelem = 1
+            if p.model == "grm":  # the bead refined along with the column
+                d.par_polydeg = int(disc[1])
+                d.par_nelem = max(1, int(disc[2]) // 8)
                 d.par_disc_type = "EQUIDISTANT_PAR"
 
         m.connections.nswitches = 1
@@ -594,8 +610,8 @@ def compare_case(p: Problem, ls: Leachsim, cc: CadetCore, opt, report: dict, log
         [4, 8, 16, 32, 64, 128], c_ref, 1e-7, opt.ref_time_cap, log)
     cad_ok = cad_hist[-1][2] < 1e-7
     log(f"    leachsim, tol {opt.ref_tol:g}, cells doubling:")
-    ls_ref, ls_hist = converge(lambda n: ls.run(p, n, opt.ref_tol)[:2], opt.ref_cells, c_ref,
-                               1e-7, opt.ref_time_cap, log)
+    ls_ref, ls_hist = converge(lambda n: ls.run(p, n, opt.ref_tol)[:2],
+                               p.ref_cells or opt.ref_cells, c_ref, 1e-7, opt.ref_time_cap, log)
     ls_ok = ls_hist[-1][2] < 1e-7
     ls_rich, order = richardson(ls_hist)
     log(f"    CADET DG converged: {'yes' if cad_ok else 'NO'} (last change "

@@ -1,42 +1,94 @@
-"""Fixed-bed column: advection-dispersion in the bulk, lumped rate models for the sorbent.
+"""Fixed-bed column: advection-dispersion in the bulk; lumped rate, lumped rate with pores and
+general rate models of the sorbent; binding kinetic or in rapid equilibrium.
 
 Symbols and SI units
 --------------------
 z, L     axial position, bed length                      m
+r        radial position in a (spherical) bead           m
 u        interstitial velocity                           m/s
 eps      bed (interparticle) porosity                    -
 D        axial dispersion coefficient                    m^2/s
 c_k      bulk concentration of component k               mol/m^3
-c_p,k    pore concentration (PORES)                      mol/m^3 pore liquid
+c_p,k    pore concentration (PORES, GRM)                 mol/m^3 pore liquid
 q_k      loading per volume of solid skeleton            mol/m^3 solid
 eps_p    particle porosity, R_p particle radius          -, m
 k_f,k    film mass-transfer coefficient                  m/s
+D_p,k    pore diffusion coefficient (GRM)                m^2/s (flux eps_p D_p dc_p/dr)
+D_s,k    surface diffusion coefficient (GRM)             m^2/s (flux (1 - eps_p) D_s dq/dr)
 
-Bulk phase, with F = (1 - eps)/eps:
+Bulk phase, with F = (1 - eps)/eps and the film flux J_k into the beads (mol/m^2/s):
 
     SOLID (lumped rate model):       dc_k/dt = -u dc_k/dz + D d2c_k/dz2 - F dq_k/dt
-    PORES (lumped rate model with pores):
-        dc_k/dt = -u dc_k/dz + D d2c_k/dz2 - F (3/R_p) k_f,k (c_k - c_p,k)
-        eps_p dc_p,k/dt + (1 - eps_p) dq_k/dt = (3/R_p) k_f,k (c_k - c_p,k)
+    PORES, GRM:                      dc_k/dt = -u dc_k/dz + D d2c_k/dz2 - F (3/R_p) J_k
     inlet  (Danckwerts):  u c_in,k = u c_k - D dc_k/dz     at z = 0
     outlet:               dc_k/dz = 0                      at z = L
 
-Binding: dq/dt = binding.kinetic_rate(code, c, q) with c the liquid the solid sees
-(bulk for SOLID, pore for PORES): the linear driving force to an isotherm (linear,
-Langmuir, Freundlich, Sips, mass-action ion exchange, proton-competitive Langmuir) or
-true binding kinetics (Langmuir k_a/k_d, i.e. Thomas's model without pores; steric
-mass action); see ``kernels/binding.py``.
+PORES (lumped rate model with pores): one uniform pore liquid,
+    eps_p dc_p,k/dt + (1 - eps_p) dq_k/dt = (3/R_p) J_k,    J_k = k_f,k (c_k - c_p,k).
 
-Finite volumes on n equal cells; the advective face value is the upwind cell
-plus a Koren-limited slope (third order where smooth, no new extrema); the
-dispersive flux is central.  The inlet face carries the Danckwerts flux
-u c_in exactly; the outlet face carries u c_L with c_L the last cell plus a
-minmod-limited backward slope, and the outflow is integrated as extra states
-so the mass balance fed - out - held can be checked to solver precision.
+GRM (general rate model; CADET's GENERAL_RATE_MODEL), spherical beads:
+    eps_p dc_p,k/dt + (1 - eps_p) dq_k/dt
+        = (1/r^2) d/dr [r^2 (eps_p D_p,k dc_p,k/dr + (1 - eps_p) D_s,k dq_k/dr)]
+    dc_p/dr = dq/dr = 0 at r = 0;
+    eps_p D_p,k dc_p,k/dr + (1 - eps_p) D_s,k dq_k/dr = J_k = k_f,k (c_k - c_p,k)  at r = R_p.
+With kinetic binding the loading diffuses on its own,
+    (1 - eps_p) dq_k/dt = (1 - eps_p) r_k + (1/r^2) d/dr [r^2 (1 - eps_p) D_s,k dq_k/dr],
+and does not cross the bead surface (dq/dr = 0 at R_p: the film feeds the pore liquid);
+the film condition then reads eps_p D_p dc_p/dr = J at R_p.
 
-State layout per cell i (S states): c_ik at y[i S + k], then (PORES) c_p,ik at
-y[i S + nc + k], then q_ik; after the n cells, y[n S + k] = int_0^t u c_L,k dt
-(mol/m^2 per unit interstitial area).  The Jacobian is banded with kl = 3 S, ku = S.
+Binding: kinetic, dq/dt = r_k = binding.kinetic_rate(code, c, q) with c the liquid the solid
+sees (bulk for SOLID, pore for PORES and GRM): the linear driving force to an isotherm or
+true binding kinetics (``kernels/binding.py``).  Or rapid equilibrium (``rapid = 1``):
+q = q*(c) = binding.equilibrium(code, c) at all times.  Then the state is the total
+concentration per component,
+    SOLID:       w_k = c_k + F q*_k(c)              (per volume of bulk liquid)
+    PORES, GRM:  w_k = eps_p c_p,k + (1 - eps_p) q*_k(c_p)   (per volume of bead)
+whose balances are the ones above summed (dw/dt = transport, or = film / radial flux
+divergence), so they are conservative by construction; the liquid concentration is
+recovered from w in every right-hand-side call by Newton's method on
+alpha c + beta q*(c) = w (``equilibrium_inverse``) to 1e-13 relative.  SOLID with rapid
+equilibrium is the equilibrium-dispersive (local equilibrium) column.  This is CADET's
+quasi-stationary binding with the algebraic equation eliminated instead of handed to the
+DAE solver: the NDF integrator stays an ODE integrator and mass is conserved exactly.
+
+Axial discretisation: finite volumes on n equal cells; the advective face value is the
+upwind cell plus a Koren-limited slope (third order where smooth, no new extrema); the
+dispersive flux is central.  The inlet face carries the Danckwerts flux u c_in exactly;
+the outlet face carries u c_L with c_L the last cell plus a minmod-limited backward slope,
+and the outflow is integrated as extra states so the mass balance fed - out - held can be
+checked to solver precision.
+
+Radial discretisation (GRM): conservative finite volumes on m = nr equidistant spherical
+shells (shell j between r_j = j dr and r_j+1, dr = R_p/m).  Equidistant shells, not equal
+volume ones: the two-point flux D (c_j+1 - c_j)/dr is second order on a uniform grid,
+whereas equal-volume shells are (m^(1/3))x coarser in r at the centre than at the surface
+and leave the centre of a bead, where a slow uptake front ends, resolved by one wide shell.
+Shell balance (w = eps_p c_p + (1 - eps_p) q per bead volume; N_j the inward flux through
+r_j, mol/m^2/s):
+    dw_j/dt = 3 (r_j+1^2 N_j+1 - r_j^2 N_j) / (r_j+1^3 - r_j^3),
+    N_j = [eps_p D_p (c_p,j - c_p,j-1) + (1 - eps_p) D_s (q_j - q_j-1)] / dr,   N_0 = 0,
+and at the surface the film in series with the outer half shell,
+    N_m = J = (c - c_p,m-1) / (1/k_f + (dr/2)/D_e),
+    D_e = eps_p D_p + (1 - eps_p) D_s dq*_k/dc_k (rapid equilibrium; kinetic: eps_p D_p),
+which is exact for a linear profile in the outer half shell.  Summed over the shells the
+uptake is (3/R_p) J, the bulk's sink: the discrete mass balance is exact.
+
+State layout (S states per axial cell i, at y[i S:(i + 1) S]): the particle states first,
+then the nc bulk states at offset S - nc (the bulk couples to the neighbouring cells, so
+putting it last keeps the band narrow):
+    SOLID, kinetic:  q (nc), c (nc)                        S = 2 nc
+    SOLID, rapid:    w (nc)                                S = nc
+    PORES, GRM:      m shells from the centre out, each c_p (nc), q (nc) (kinetic) or
+                     w (nc) (rapid); then c (nc)           S = nc + m (2 or 1) nc
+(PORES: m = 1.)  After the n cells, y[n S + k] = int_0^t u c_L,k dt (mol/m^2 per unit
+interstitial area).  Jacobian band (``bandwidths``): a bulk state sees the bulk of cells
+i - 2 .. i + 1 (Koren stencil), the outflow states the bulk of the last three cells, so
+kl = 2 S + nc, ku = S; SOLID with rapid equilibrium couples the components of a
+neighbouring cell through the recovery of c: kl = 2 S + 2 nc - 1, ku = S + nc - 1.
+
+Outputs (``prof_out``, ``y_end``) are in the physical layout per cell, for every model:
+c (nc), then (PORES, GRM) c_p of shells 0..m-1 (m nc), then q of shells 0..m-1 (m nc)
+(SOLID: c, q) -- P = ``physical_per_cell`` values; y_end ends with the nc outflows.
 """
 import math
 
@@ -45,16 +97,20 @@ from numba import njit, prange
 
 from ._numba import JIT_OPTS, PARALLEL_OPTS
 from .banded import band_lu, band_solve
-from .binding import N_PAR_ROWS, kinetic_rate
+from .binding import N_PAR_ROWS, equilibrium, kinetic_rate
 
-# particle models: the solid takes up straight from the bulk (lumped rate model), or
-# through a film into pores (lumped rate model with pores); pp = [eps_p, R_p]
+# particle models: the solid takes up straight from the bulk (lumped rate model), through a
+# film into one uniform pore liquid (lumped rate model with pores), or through a film and
+# radial pore and surface diffusion (general rate model); pp = [eps_p, R_p]
 SOLID = 0
 PORES = 1
+GRM = 2
 
-# parameter rows of par[:, k]: the binding rows of ``binding`` and the film coefficient
-P_FILM = N_PAR_ROWS
-N_PAR = N_PAR_ROWS + 1
+# parameter rows of par[:, k]: the binding rows of ``binding``, then the transport rows
+P_FILM = N_PAR_ROWS      # k_f, m/s (PORES, GRM)
+P_DP = N_PAR_ROWS + 1    # D_p, m^2/s (GRM)
+P_DS = N_PAR_ROWS + 2    # D_s, m^2/s (GRM)
+N_PAR = N_PAR_ROWS + 3
 
 STATUS_OK = 0
 STATUS_STEP_UNDERFLOW = 1
@@ -62,6 +118,10 @@ STATUS_NAN = 2
 STATUS_MAX_STEPS = 3
 STATUS_SINGULAR = 5
 MAX_STEPS = 2_000_000
+
+# Newton recovery of c from the total concentration (rapid equilibrium)
+INVERSE_MAXITER = 60
+INVERSE_RTOL = 1e-13
 
 # NDF coefficients (Shampine & Reichelt 1997): kappa per order, gamma_k = sum_{j<=k} 1/j,
 # alpha = (1 - kappa) gamma, error constant kappa gamma + 1/(k + 1)
@@ -83,92 +143,360 @@ def koren(r):
 
 @njit(**JIT_OPTS)
 def outlet_from_cells(c1, c2, c3):
-    """c at z = L from the last three cells (c1 last): c1 plus a minmod-limited slope."""
+    """c at z = L from the last three cells (c1 last): c1 plus a minmod-limited half slope
+    m = s/2.  Where c falls towards the outlet (s < 0) the extrapolation is damped smoothly,
+    c1 + m c1 / (c1 + |m|) = c1^2 / (c1 + |m|), which equals c1 + m to first order where
+    |m| << c1 (and has the same slope in m at m = 0) but never goes below zero: a steep
+    front arriving at the outlet cannot extrapolate to a negative outflux, which drew up to
+    -10 % C/C0 back into the bed with the plain extrapolation."""
     a = c1 - c2
     b = c2 - c3
-    if a * b <= 0.0:
+    if a * b <= 0.0 or c1 <= 0.0:
         return c1
-    return c1 + 0.5 * (a if abs(a) < abs(b) else b)
+    m = 0.5 * (a if abs(a) < abs(b) else b)
+    if m >= 0.0:
+        return c1 + m
+    return c1 * c1 / (c1 - m)
 
 
 @njit(**JIT_OPTS)
-def outlet_value(y, n, S, k):
-    """c at z = L of component k in state y."""
-    if n < 3:
-        return y[(n - 1) * S + k]
-    return outlet_from_cells(y[(n - 1) * S + k], y[(n - 2) * S + k], y[(n - 3) * S + k])
+def n_shells(pm, nr):
+    """Radial shells of the particle model: 0 (SOLID), 1 (PORES), nr (GRM)."""
+    if pm == SOLID:
+        return 0
+    return 1 if pm == PORES else nr
 
 
 @njit(**JIT_OPTS)
-def states_per_cell(pm, nc):
-    """c and q per component (SOLID), or c, c_p and q (PORES)."""
-    return 3 * nc if pm == PORES else 2 * nc
+def states_per_cell(pm, nc, nr, rapid):
+    """S, the states of one axial cell (module docstring)."""
+    per_shell = nc if rapid else 2 * nc
+    if pm == SOLID:
+        return per_shell
+    return n_shells(pm, nr) * per_shell + nc
 
 
 @njit(**JIT_OPTS)
-def column_rhs(y, c_in, L, u, eps, D, n, nc, code, pm, pp, par, cl, ql, rate, dydt):
-    """dy/dt of the column (see module docstring); cl, ql, rate are work arrays (nc)."""
-    S = states_per_cell(pm, nc)
-    dz = L / n
+def physical_per_cell(pm, nc, nr):
+    """P, the values per cell of the physical layout: c, c_p per shell, q per shell."""
+    if pm == SOLID:
+        return 2 * nc
+    return nc + 2 * n_shells(pm, nr) * nc
+
+
+@njit(**JIT_OPTS)
+def bandwidths(pm, nc, nr, rapid):
+    """(kl, ku) of the Jacobian for the state layout of the module docstring."""
+    S = states_per_cell(pm, nc, nr, rapid)
+    if pm == SOLID and rapid:
+        return 2 * S + 2 * nc - 1, S + nc - 1
+    return 2 * S + nc, S
+
+
+@njit(**JIT_OPTS)
+def atol_scale(pm, rapid, nr, n, eps, pp, c_ref, q_ref, out_ref, scale):
+    """Fill scale (n S + nc) with the level of each state for the absolute tolerance:
+    c_ref for liquid states, q_ref for loadings, their totals for the rapid-equilibrium
+    states, out_ref for the integrated outflows."""
+    nc = c_ref.shape[0]
+    S = states_per_cell(pm, nc, nr, rapid)
+    m = n_shells(pm, nr)
     F = (1.0 - eps) / eps
     for i in range(n):
+        b = i * S
+        for k in range(nc):
+            scale[b + S - nc + k] = c_ref[k]
+            if pm == SOLID:
+                if rapid:
+                    scale[b + k] = c_ref[k] + F * q_ref[k]
+                else:
+                    scale[b + k] = q_ref[k]
+            for j in range(m):
+                if rapid:
+                    scale[b + j * nc + k] = pp[0] * c_ref[k] + (1.0 - pp[0]) * q_ref[k]
+                else:
+                    scale[b + 2 * j * nc + k] = c_ref[k]
+                    scale[b + 2 * j * nc + nc + k] = q_ref[k]
+    for k in range(nc):
+        scale[n * S + k] = out_ref[k]
+
+
+@njit(**JIT_OPTS)
+def _solve_small(A, b):
+    """Solve the dense nc x nc system A x = b in place (b <- x) by Gaussian elimination with
+    partial pivoting; A is overwritten.  Returns False if A is singular."""
+    nc = b.shape[0]
+    for k in range(nc):
+        p = k
+        for i in range(k + 1, nc):
+            if abs(A[i, k]) > abs(A[p, k]):
+                p = i
+        if A[p, k] == 0.0:
+            return False
+        if p != k:
+            for j in range(nc):
+                A[k, j], A[p, j] = A[p, j], A[k, j]
+            b[k], b[p] = b[p], b[k]
+        for i in range(k + 1, nc):
+            f = A[i, k] / A[k, k]
+            if f != 0.0:
+                for j in range(k, nc):
+                    A[i, j] -= f * A[k, j]
+                b[i] -= f * b[k]
+    for i in range(nc - 1, -1, -1):
+        s = b[i]
+        for j in range(i + 1, nc):
+            s -= A[i, j] * b[j]
+        b[i] = s / A[i, i]
+    return True
+
+
+@njit(**JIT_OPTS)
+def equilibrium_inverse(code, alpha, beta, w, par, c, q, jac, lu, vec):
+    """Solve alpha c + beta q*(c) = w for the liquid c (mol/m^3) of a rapid-equilibrium
+    state with totals w; q* = binding.equilibrium(code, .).
+
+    c holds the starting guess on entry (the previous solution of this cell or shell) and
+    the root on exit; q = q*(c); jac = alpha I + beta dq*/dc at the last iterate (finite
+    differences, step 1e-7 relative).  Newton's method, stopped when every correction is
+    below INVERSE_RTOL relative (or 1e-16 of the largest total / alpha, at least 1e-290
+    mol/m^3); a component with
+    w_k > 0 that would turn negative is instead divided by 10 (the isotherms have a kink at
+    c = 0).  lu (nc, nc) and vec (3, nc) are scratch.  Returns False, with c = q = NaN, if
+    it does not converge in INVERSE_MAXITER iterations.
+    """
+    nc = w.shape[0]
+    dc = vec[0]
+    cq = vec[1]
+    work = vec[2]
+    floor = 0.0
+    for k in range(nc):
+        floor = max(floor, abs(w[k]))
+    # absolute floor: 1e-16 of the largest total, and far above the subnormal range that an
+    # inner shell reaches at t ~ 0 (where no relative test can be met)
+    floor = max(floor * 1e-16 / alpha, 1e-290)
+    done = False
+    for it in range(INVERSE_MAXITER):
+        # m = -1: q*(c) into q; m >= 0: q*(c + h e_m) into cq (one call site of the model
+        # switch keeps the compiled code small)
+        for m in range(-1, nc):
+            h = 0.0
+            if m >= 0:
+                cm = c[m]
+                c[m] = cm + 1e-7 * max(abs(cm), 1e3 * floor)
+                h = c[m] - cm
+            equilibrium(code, c, par, q if m < 0 else cq, work)
+            if m < 0:
+                if done:
+                    return True
+                continue
+            c[m] = cm
+            for k in range(nc):
+                jac[k, m] = beta * (cq[k] - q[k]) / h
+            jac[m, m] += alpha
+        for k in range(nc):
+            dc[k] = alpha * c[k] + beta * q[k] - w[k]
+            for m in range(nc):
+                lu[k, m] = jac[k, m]
+        if not _solve_small(lu, dc):
+            break
+        done = True
+        for k in range(nc):
+            cn = c[k] - dc[k]
+            if cn < 0.0 and w[k] > 0.0:
+                cn = 0.1 * c[k]
+            if abs(cn - c[k]) > INVERSE_RTOL * abs(cn) + floor:
+                done = False
+            c[k] = cn
+    for k in range(nc):
+        c[k] = math.nan
+        q[k] = math.nan
+    return False
+
+
+@njit(**JIT_OPTS)
+def _liquid_of(y, base, alpha, beta, code, par, ws, row, c, q):
+    """c and q of the rapid-equilibrium total at y[base:base + nc]; the Newton guess is
+    row ``row`` of the cache ws[1], updated with the root."""
+    nc = c.shape[0]
+    cache = ws[1]
+    for k in range(nc):
+        c[k] = cache[row, k]
+    ok = equilibrium_inverse(code, alpha, beta, y[base:base + nc], par, c, q, ws[4], ws[5],
+                             ws[3])
+    for k in range(nc):
+        cache[row, k] = c[k] if ok else 0.0  # a failed solve (NaN) restarts from c = 0
+
+
+@njit(**JIT_OPTS)
+def column_rhs(y, c_in, L, u, eps, D, n, code, pm, rapid, nr, pp, par, ws, dydt):
+    """dy/dt of the column (module docstring).
+
+    ws = (cb (n, nc): bulk c per cell; cache (n max(m, 1), nc): Newton guesses of the
+    rapid-equilibrium recovery; shell (3 m + 3, nc): c_p, q, binding rate per shell, then
+    dq*/dc's diagonal at the surface; vec (3, nc), jac (nc, nc), lu (nc, nc): scratch)."""
+    nc = par.shape[1]
+    S = states_per_cell(pm, nc, nr, rapid)
+    m = n_shells(pm, nr)
+    ob = S - nc  # offset of the bulk states in a cell
+    dz = L / n
+    F = (1.0 - eps) / eps
+    cb = ws[0]
+    sh = ws[2]
+    jac = ws[4]
+    eps_p = pp[0]
+    R = pp[1]
+    bs = nc if rapid else 2 * nc  # states per shell
+    mm = max(m, 1)  # binding sites per cell: the bulk (SOLID) or the shells
+    alpha = 1.0 if pm == SOLID else eps_p  # w = alpha c + beta q*(c) (rapid equilibrium)
+    beta = F if pm == SOLID else 1.0 - eps_p
+    for i in range(n):
         base = i * S
-        if pm == PORES:
-            eps_p = pp[0]
-            a = 3.0 / pp[1]  # film area per particle volume, 1/m
+        for j in range(mm):  # liquid (sh[j]), loading (sh[mm + j]), rate (sh[2 mm + j])
+            sb = base + j * bs
+            if rapid:
+                _liquid_of(y, sb, alpha, beta, code, par, ws, i * mm + j, sh[j], sh[mm + j])
+            else:
+                lq = nc if pm == SOLID else 0  # offset of the liquid (SOLID: q, then c)
+                for k in range(nc):
+                    sh[j, k] = y[sb + lq + k]
+                    sh[mm + j, k] = y[sb + nc - lq + k]
+                kinetic_rate(code, sh[j], sh[mm + j], par, sh[2 * mm + j])
+        if pm == SOLID:
             for k in range(nc):
-                cl[k] = y[base + nc + k]
-                ql[k] = y[base + 2 * nc + k]
-            kinetic_rate(code, cl, ql, par, rate)
+                cb[i, k] = sh[0, k]
+                if rapid:
+                    dydt[base + k] = 0.0
+                else:
+                    dydt[base + k] = sh[2, k]
+                    dydt[base + nc + k] = -F * sh[2, k]
+            continue
+        for k in range(nc):
+            cb[i, k] = y[base + ob + k]
+        if rapid and pm == GRM:  # dq*_k/dc_k at the outermost shell (its last Newton matrix)
             for k in range(nc):
-                film = a * par[P_FILM, k] * (y[base + k] - cl[k])  # mol/m3 particle/s
-                dydt[base + 2 * nc + k] = rate[k]
-                dydt[base + nc + k] = (film - (1.0 - eps_p) * rate[k]) / eps_p
-                dydt[base + k] = -F * film
-        else:
-            for k in range(nc):
-                cl[k] = y[base + k]
-                ql[k] = y[base + nc + k]
-            kinetic_rate(code, cl, ql, par, rate)
-            for k in range(nc):
-                dydt[base + nc + k] = rate[k]
-                dydt[base + k] = -F * rate[k]
+                sh[3 * m, k] = (jac[k, k] - eps_p) / (1.0 - eps_p)
+        dr = R / m
+        for k in range(nc):
+            kf = par[P_FILM, k]
+            if pm == PORES:
+                flux = kf * (cb[i, k] - sh[m - 1, k])
+            else:
+                De = eps_p * par[P_DP, k]
+                if rapid:
+                    De += (1.0 - eps_p) * par[P_DS, k] * sh[3 * m, k]
+                flux = (cb[i, k] - sh[m - 1, k]) / (1.0 / kf + 0.5 * dr / De)
+            dydt[base + ob + k] = -F * 3.0 / R * flux
+            pore_in = flux  # inward flux through the outer face of shell j
+            surf_in = 0.0
+            for j in range(m - 1, -1, -1):
+                r_out = (j + 1) * dr
+                r_in = j * dr
+                pore_out = 0.0
+                surf_out = 0.0
+                if j > 0:
+                    pore_out = eps_p * par[P_DP, k] * (sh[j, k] - sh[j - 1, k]) / dr
+                    surf_out = ((1.0 - eps_p) * par[P_DS, k]
+                                * (sh[m + j, k] - sh[m + j - 1, k]) / dr)
+                geo = 3.0 / (r_out ** 3 - r_in ** 3)
+                div_p = geo * (r_out * r_out * pore_in - r_in * r_in * pore_out)
+                div_s = geo * (r_out * r_out * surf_in - r_in * r_in * surf_out)
+                sb = base + j * bs
+                if rapid:
+                    dydt[sb + k] = div_p + div_s
+                else:
+                    rate = sh[2 * m + j, k]
+                    dydt[sb + nc + k] = rate + div_s / (1.0 - eps_p)
+                    dydt[sb + k] = (div_p - (1.0 - eps_p) * rate) / eps_p
+                pore_in = pore_out
+                surf_in = surf_out
     for k in range(nc):
         flux_in = u * c_in[k]  # Danckwerts: advective + dispersive flux at z = 0
         for f in range(1, n + 1):
             i = f - 1  # upwind cell of face f
-            ci = y[i * S + k]
+            ci = cb[i, k]
             if f == n:
-                flux_out = u * outlet_value(y, n, S, k)
+                cl = ci if n < 3 else outlet_from_cells(ci, cb[n - 2, k], cb[n - 3, k])
+                flux_out = u * cl
                 dydt[n * S + k] = flux_out
             else:
-                cd = y[(i + 1) * S + k]
-                cu = y[(i - 1) * S + k] if i > 0 else c_in[k]
+                cd = cb[i + 1, k]
+                cu = cb[i - 1, k] if i > 0 else c_in[k]
                 down = cd - ci
                 face = ci
                 if down != 0.0:
                     face = ci + 0.5 * koren((ci - cu) / down) * down
                 flux_out = u * face - D * down / dz
-            dydt[i * S + k] += (flux_in - flux_out) / dz
+            dydt[i * S + ob + k] += (flux_in - flux_out) / dz
             flux_in = flux_out
 
 
 @njit(**JIT_OPTS)
-def _jacobian(y, f0, c_in, L, u, eps, D, n, nc, code, pm, pp, par, cl, ql, rate, kl, ku, yp, fp,
+def cell_physical(y, base, i, code, pm, rapid, nr, eps, pp, par, ws, out, o):
+    """Cell i's state block y[base:base + S] in the physical layout (c, c_p per shell,
+    q per shell; SOLID: c, q) at out[o:o + P]; rapid equilibrium is solved for c."""
+    nc = par.shape[1]
+    S = states_per_cell(pm, nc, nr, rapid)
+    m = n_shells(pm, nr)
+    mm = max(m, 1)
+    if pm != SOLID:
+        for k in range(nc):
+            out[o + k] = y[base + S - nc + k]
+    for j in range(mm):  # liquid and loading of each binding site (SOLID: the bulk)
+        lo = o + (0 if pm == SOLID else nc) + j * nc
+        qo = o + (nc if pm == SOLID else nc + m * nc) + j * nc
+        if rapid:
+            alpha = 1.0 if pm == SOLID else pp[0]
+            beta = (1.0 - eps) / eps if pm == SOLID else 1.0 - pp[0]
+            _liquid_of(y, base + j * nc, alpha, beta, code, par, ws, i * mm + j,
+                       out[lo:lo + nc], out[qo:qo + nc])
+        else:
+            lq = nc if pm == SOLID else 0  # offset of the liquid (SOLID: q, then c)
+            for k in range(nc):
+                out[lo + k] = y[base + 2 * j * nc + lq + k]
+                out[qo + k] = y[base + 2 * j * nc + nc - lq + k]
+
+
+@njit(**JIT_OPTS)
+def _jacobian(y, f0, c_in, L, u, eps, D, n, code, pm, rapid, nr, pp, par, ws, kl, ku, yp, fp,
               jb):
-    """Banded finite-difference Jacobian by column grouping: jb[i, j - i + kl] = df_i/dy_j."""
-    N = y.shape[0]
-    w = kl + ku + 1
+    """Banded finite-difference Jacobian jb[i, j - i + kl] = df_i/dy_j, by column groups.
+
+    A particle state of cell i (offset < S - nc) acts on cell i's rows only, so one
+    perturbation covers that offset in every cell; a bulk state of cell i acts on cells
+    i - 1 .. i + 2 (and the outflows), so cells four apart share one: S + 3 nc right-hand
+    sides per Jacobian instead of kl + ku + 1 for plain band grouping (the outflow states
+    act on nothing).  Returns the number of right-hand sides evaluated."""
+    nc = par.shape[1]
+    S = states_per_cell(pm, nc, nr, rapid)
+    ob = S - nc
     jb[:, :] = 0.0
-    for g in range(w):
-        yp[:] = y
-        for j in range(g, N, w):
-            yp[j] = y[j] + 1e-7 * max(abs(y[j]), 1e-3)
-        column_rhs(yp, c_in, L, u, eps, D, n, nc, code, pm, pp, par, cl, ql, rate, fp)
-        for j in range(g, N, w):
-            dj = yp[j] - y[j]
-            for i in range(max(0, j - ku), min(N, j + kl + 1)):
-                jb[i, j - i + kl] = (fp[i] - f0[i]) / dj
+    n_eval = 0
+    for o in range(S):
+        stride = 1 if o < ob else 4
+        for g in range(min(stride, n)):
+            yp[:] = y
+            for i in range(g, n, stride):
+                j = i * S + o
+                yp[j] = y[j] + 1e-7 * max(abs(y[j]), 1e-3)
+            column_rhs(yp, c_in, L, u, eps, D, n, code, pm, rapid, nr, pp, par, ws, fp)
+            n_eval += 1
+            for i in range(g, n, stride):
+                j = i * S + o
+                dj = yp[j] - y[j]
+                if o < ob:
+                    lo = i * S
+                    hi = lo + S
+                else:
+                    lo = max(0, (i - 1) * S)
+                    hi = min(n * S, (i + 3) * S)
+                    if i >= n - 3:
+                        hi = n * S + nc
+                lo = max(lo, j - ku)
+                hi = min(hi, j + kl + 1)
+                for r in range(lo, hi):
+                    jb[r, j - r + kl] = (fp[r] - f0[r]) / dj
+    return n_eval
 
 
 @njit(**JIT_OPTS)
@@ -234,19 +562,24 @@ def _rescale(Dd, order, factor, R, U, RU, tmp):
 
 
 @njit(**JIT_OPTS)
-def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_end, c_init, q_init,
-               t_out, t_prof, rtol, atol, scale, c_out, prof_out, y_end, stats):
+def run_column(L, u_sec, eps, D, n, code, pm, rapid, nr, pp, par, t_sec, c_sec, c_end, c_init,
+               q_init, t_out, t_prof, rtol, atol, scale, c_out, prof_out, y_end, stats):
     """Integrate one column through the inlet sections, from a bed whose liquid holds
     c_init and whose solid holds q_init everywhere (a clean bed: zeros; a resin in its
     counter-ion form: q_init = binding.equilibrium of its regenerant).
 
+    ``pm`` is SOLID, PORES or GRM (``nr`` radial shells; ignored otherwise), ``rapid`` 1
+    for binding in rapid equilibrium, 0 for kinetic binding; par[N_PAR, nc] holds the
+    binding rows and k_f, D_p, D_s.
+
     Section s runs from t_sec[s] to t_sec[s + 1] at interstitial velocity u_sec[s] with an
     inlet ramped linearly from c_sec[s, :] to c_end[s, :] (equal: piecewise constant;
     len(t_sec) = n_sections + 1).  Fills c_out[k_t, k] (outlet,
-    mol/m3) at t_out, y_end (final state incl. integrated outflow), stats = [accepted,
-    rejected, rhs, jacobians, t reached].  ``scale`` sets atol per state (atol * scale).
-    prof_out[k, :] is the whole state of the n cells (n S values) at t_prof[k] (sorted;
-    may be empty): in-bed profiles.
+    mol/m3) at t_out, y_end (final state in the physical layout, n P values, then the
+    integrated outflows), stats = [accepted, rejected, rhs, jacobians, t reached].
+    ``scale`` (n S + nc, see ``atol_scale``) sets atol per state (atol * scale).
+    prof_out[k, :] holds the n cells in the physical layout (n P values) at t_prof[k]
+    (sorted; may be empty): in-bed profiles.
 
     Integrator: variable-order (1-5), variable-step numerical differentiation formulas
     (NDF; Shampine & Reichelt, SIAM J. Sci. Comput. 18 (1997) 1-22) in difference form,
@@ -255,10 +588,11 @@ def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_end, c_in
     restarts at order 1 (the inlet jumps); outputs come from the interpolating polynomial.
     """
     nc = par.shape[1]
-    S = states_per_cell(pm, nc)
+    S = states_per_cell(pm, nc, nr, rapid)
+    P = physical_per_cell(pm, nc, nr)
+    m = n_shells(pm, nr)
     N = n * S + nc
-    kl = 3 * S  # the outflow states see the last three cells
-    ku = S
+    kl, ku = bandwidths(pm, nc, nr, rapid)
     y = np.zeros(N)
     f = np.zeros(N)
     d = np.zeros(N)
@@ -276,10 +610,12 @@ def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_end, c_in
     jb = np.zeros((N, 2 * kl + ku + 1))
     ab = np.zeros((N, 2 * kl + ku + 1))
     piv = np.zeros(N, np.int64)
-    cl = np.zeros(nc)
-    ql = np.zeros(nc)
-    rate = np.zeros(nc)
-    cells3 = np.zeros(3)
+    ws = (np.zeros((n, nc)), np.zeros((n * max(m, 1), nc)), np.zeros((3 * m + 3, nc)),
+          np.zeros((3, nc)), np.zeros((nc, nc)), np.zeros((nc, nc)))
+    y3 = np.zeros(3 * S)
+    phys = np.zeros(P)
+    c3 = np.zeros((3, nc))
+    k_phys = 0  # offset into phys (a variable: a literal 0 would compile a second version)
     newton_tol = max(10.0 * 2.220446049250313e-16 / rtol, min(0.03, rtol ** 0.5))
     n_acc = 0
     n_rej = 0
@@ -292,16 +628,28 @@ def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_end, c_in
         for k in range(nc):
             c_out[k_out, k] = c_init[k]
         k_out += 1
+    F = (1.0 - eps) / eps
     for i in range(n):
+        b = i * S
         for k in range(nc):
-            y[i * S + k] = c_init[k]
-            y[i * S + S - nc + k] = q_init[k]
-            if pm == PORES:
-                y[i * S + nc + k] = c_init[k]
+            y[b + S - nc + k] = c_init[k]
+            if pm == SOLID:
+                y[b + k] = c_init[k] + F * q_init[k] if rapid else q_init[k]
+            for j in range(m):
+                if rapid:
+                    y[b + j * nc + k] = pp[0] * c_init[k] + (1.0 - pp[0]) * q_init[k]
+                else:
+                    y[b + 2 * j * nc + k] = c_init[k]
+                    y[b + 2 * j * nc + nc + k] = q_init[k]
+        for r in range(max(m, 1)):  # Newton guesses of the rapid-equilibrium recovery
+            for k in range(nc):
+                ws[1][i * max(m, 1) + r, k] = c_init[k]
     k_prof = 0
     n_prof = t_prof.shape[0]
     while k_prof < n_prof and t_prof[k_prof] <= t:
-        prof_out[k_prof, :] = y[:n * S]
+        for i in range(n):
+            cell_physical(y, i * S, i, code, pm, rapid, nr, eps, pp, par, ws, prof_out[k_prof],
+                          i * P)
         k_prof += 1
     status = STATUS_OK
     h = 0.0
@@ -310,12 +658,11 @@ def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_end, c_in
         u = u_sec[s]
         t_bound = t_sec[s + 1]
         _inlet(c_sec, c_end, t_sec, s, t, c_in)
-        column_rhs(y, c_in, L, u, eps, D, n, nc, code, pm, pp, par, cl, ql, rate, f)
+        column_rhs(y, c_in, L, u, eps, D, n, code, pm, rapid, nr, pp, par, ws, f)
         n_rhs += 1
-        _jacobian(y, f, c_in, L, u, eps, D, n, nc, code, pm, pp, par, cl, ql, rate, kl, ku, yp,
-                  fp, jb)
+        n_rhs += _jacobian(y, f, c_in, L, u, eps, D, n, code, pm, rapid, nr, pp, par, ws, kl,
+                           ku, yp, fp, jb)
         n_jac += 1
-        n_rhs += kl + ku + 1
         current_jac = True
         if h <= 0.0:
             h = 1e-6 * (t_bound - t)
@@ -375,7 +722,7 @@ def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_end, c_in
             for it in range(NEWTON_MAXITER):
                 n_iter = it + 1
                 _inlet(c_sec, c_end, t_sec, s, t_new, c_in)
-                column_rhs(y, c_in, L, u, eps, D, n, nc, code, pm, pp, par, cl, ql, rate, f)
+                column_rhs(y, c_in, L, u, eps, D, n, code, pm, rapid, nr, pp, par, ws, f)
                 n_rhs += 1
                 for i in range(N):
                     dy[i] = c * f[i] - psi[i] - d[i]
@@ -402,14 +749,13 @@ def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_end, c_in
                     n_equal = 0
                     n_rej += 1
                 else:
-                    column_rhs(ypred, c_in, L, u, eps, D, n, nc, code, pm, pp, par, cl, ql, rate,
+                    column_rhs(ypred, c_in, L, u, eps, D, n, code, pm, rapid, nr, pp, par, ws,
                                fp)
                     for i in range(N):
                         f[i] = fp[i]
-                    _jacobian(ypred, f, c_in, L, u, eps, D, n, nc, code, pm, pp, par, cl, ql,
-                              rate, kl, ku, yp, fp, jb)
+                    n_rhs += 1 + _jacobian(ypred, f, c_in, L, u, eps, D, n, code, pm, rapid, nr,
+                                           pp, par, ws, kl, ku, yp, fp, jb)
                     n_jac += 1
-                    n_rhs += kl + ku + 2
                     current_jac = True
                 lu_ok = False
                 continue
@@ -444,17 +790,25 @@ def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_end, c_in
             # outputs in (t_old, t] from the interpolating polynomial of this step
             while k_out < n_out and t_out[k_out] <= t:
                 tq = t_out[k_out]
+                for mm in range(3):  # the last three cells: their bulk c at tq
+                    cell = max(n - 1 - mm, 0)
+                    for x in range(S):
+                        y3[mm * S + x] = _interpolate(Dd, order, t, h, tq, cell * S + x)
+                    cell_physical(y3, mm * S, cell, code, pm, rapid, nr, eps, pp, par, ws,
+                                  phys, k_phys)
+                    for k in range(nc):
+                        c3[mm, k] = phys[k]
                 for k in range(nc):
-                    for mm in range(3):
-                        cells3[mm] = _interpolate(Dd, order, t, h, tq,
-                                                  max(n - 1 - mm, 0) * S + k)
-                    c_out[k_out, k] = (cells3[0] if n < 3 else
-                                       outlet_from_cells(cells3[0], cells3[1], cells3[2]))
+                    c_out[k_out, k] = (c3[0, k] if n < 3 else
+                                       outlet_from_cells(c3[0, k], c3[1, k], c3[2, k]))
                 k_out += 1
             while k_prof < n_prof and t_prof[k_prof] <= t:
                 tq = t_prof[k_prof]
-                for i in range(n * S):
-                    prof_out[k_prof, i] = _interpolate(Dd, order, t, h, tq, i)
+                for i in range(N):
+                    yp[i] = _interpolate(Dd, order, t, h, tq, i)
+                for i in range(n):
+                    cell_physical(yp, i * S, i, code, pm, rapid, nr, eps, pp, par, ws,
+                                  prof_out[k_prof], i * P)
                 k_prof += 1
             if t_old == t:
                 break
@@ -491,7 +845,10 @@ def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_end, c_in
             y[i] = Dd[0, i]
         if status != STATUS_OK:
             break
-    y_end[:] = y
+    for i in range(n):
+        cell_physical(y, i * S, i, code, pm, rapid, nr, eps, pp, par, ws, y_end, i * P)
+    for k in range(nc):
+        y_end[n * P + k] = y[n * S + k]
     stats[0] = n_acc
     stats[1] = n_rej
     stats[2] = n_rhs
@@ -501,11 +858,12 @@ def run_column(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_end, c_in
 
 
 @njit(**PARALLEL_OPTS)
-def run_column_many(L, u_sec, eps, D, n, code, pm, pp, par, t_sec, c_sec, c_end, c_init, q_init,
-                    t_out, t_prof, rtol, atol, scale, c_out, prof_out, y_end, stats, status):
+def run_column_many(L, u_sec, eps, D, n, code, pm, rapid, nr, pp, par, t_sec, c_sec, c_end,
+                    c_init, q_init, t_out, t_prof, rtol, atol, scale, c_out, prof_out, y_end,
+                    stats, status):
     """``run_column`` over the leading (case) axis of every array, in parallel."""
     for s in prange(L.shape[0]):
-        status[s] = run_column(L[s], u_sec[s], eps[s], D[s], n, code, pm, pp[s], par[s],
-                               t_sec[s], c_sec[s], c_end[s], c_init[s], q_init[s], t_out[s],
-                               t_prof[s], rtol, atol, scale[s], c_out[s], prof_out[s],
+        status[s] = run_column(L[s], u_sec[s], eps[s], D[s], n, code, pm, rapid, nr, pp[s],
+                               par[s], t_sec[s], c_sec[s], c_end[s], c_init[s], q_init[s],
+                               t_out[s], t_prof[s], rtol, atol, scale[s], c_out[s], prof_out[s],
                                y_end[s], stats[s])

@@ -19,9 +19,14 @@ from .results import Results, load, save
 
 
 def run(scenario):
-    """Run a leaching scenario (batch or cascade) or a column-only scenario."""
+    """Run a leaching scenario (batch or cascade), a column-only scenario or a route."""
     from .config.column import ColumnScenario
+    from .flowsheet import RouteScenario
 
+    if isinstance(scenario, RouteScenario):
+        from .flowsheet import run_route
+
+        return run_route(scenario)
     if isinstance(scenario, ColumnScenario):
         from .column import run_column
 

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 from .config import ConfigError, Issue, load_scenario
 from .results import Results, ResultsFileError, load, save
 
@@ -85,14 +87,14 @@ def describe(res: Results, path: Path) -> str:
 
 def column_summary(res: Results) -> str:
     """Breakthrough table of a column run: BV at C/C0 levels, capacities, mass balance."""
-    from .chemistry import ATOMIC_MASS
+    from .chemistry import COMPONENT_MASS
 
     lines = [f"{res.name}: column, {res['bed_volumes'][-1]:.4g} BV in "
              f"{res['time'][-1] / 3600.0:.4g} h, sections {', '.join(res.coords['section'])}", ""]
     lines.append(f"  {'comp':<6}{'BV@0.05':>9}{'BV@0.5':>9}{'BV@0.95':>9}{'MTZ cm':>8}"
                  f"{'dyn mg/g':>10}{'eq mg/g':>9}{'util':>7}{'closure':>10}")
     for k, comp in enumerate(res.coords["component"]):
-        mg_g = ATOMIC_MASS[comp] * 1e3  # mol/kg x kg/mol = kg/kg; x 1e3 -> mg/g
+        mg_g = COMPONENT_MASS[comp] * 1e3  # mol/kg x kg/mol = kg/kg; x 1e3 -> mg/g
         lines.append(
             f"  {comp:<6}{res['bv_0.05'][k]:>9.4g}{res['bv_0.5'][k]:>9.4g}"
             f"{res['bv_0.95'][k]:>9.4g}{100 * res['mtz_length'][k]:>8.3g}"
@@ -108,12 +110,67 @@ def column_summary(res: Results) -> str:
     return "\n".join(lines)
 
 
+def route_summary(res: Results) -> str:
+    """Stage yields per metal, product, reagent use, value and the route's mass balance."""
+    from .chemistry import COMPONENT_MASS
+
+    sc = res.scalars
+    lines = [f"{res.name}: route, per tonne of dry feed; leachate pH "
+             f"{sc['leachate_pH'][0]:.3g} -> column feed pH {sc['feed_pH'][0]:.3g}; load to "
+             f"{sc['load_stop_bed_volumes'][0]:.4g} BV, {sc['cycles_per_tonne'][0]:.4g} "
+             f"cycles/t", ""]
+    lines.append(f"  {'metal':<7}{'leach':>8}{'to col':>8}{'capt':>8}{'eluted':>8}"
+                 f"{'overall':>9}{'eluate g/L':>11}{'purity':>8}{'conc x':>8}{'closure':>9}")
+    targets = set(res.coords["target"])
+    y = res["stage_yield"]
+    for i, m in enumerate(res.coords["metal"]):
+        def pct(x):
+            return f"{100 * x:7.1f}%" if np.isfinite(x) else f"{'-':>8}"
+        g_l = res["eluate_concentration"][i] * COMPONENT_MASS[m]
+        lines.append(f" {'*' if m in targets else ' '}{m:<7}" + "".join(pct(v) for v in y[i])
+                     + f" {g_l:>10.4g}{pct(res['eluate_purity'][i])}"
+                     f"{res['concentration_factor'][i]:>8.3g}"
+                     f"{res['mass_balance_error'][i]:>9.1e}")
+    lines += ["", "  use per tonne of feed"]
+    what = res.config["resolved"]["assumptions"]["reagent_use"]
+    for name, label in what.items():
+        value, unit = sc["use_" + name]
+        lines.append(f"    {label:<52}{value:>12.4g} {unit}")
+    lines += ["", "  value per tonne of feed (prices: date and source in the results file)"]
+    for key in [k for k in sc if k.startswith(("recovered_", "value_"))] + [
+            "revenue", "reagent_cost", "reagent_co2"]:
+        lines.append(f"    {key:<52}{sc[key][0]:>12.4g} {sc[key][1]}")
+    missing = res.config["resolved"]["assumptions"]["not_valued"]
+    if missing:
+        lines.append(f"    not valued (no figure in the table): {', '.join(missing)}")
+    resource = [k for k in sc if k.startswith("resource_")]
+    if resource:
+        lines += ["", "  resource potential (" +
+                  res.config["resolved"]["assumptions"]["import_label"] + ")"]
+        for key in resource:
+            lines.append(f"    {key:<52}{sc[key][0]:>12.4g} {sc[key][1]}")
+    worst = sc["mass_balance_error_max"][0]
+    lines += ["", f"  mass balance over the route: max |sum of destinations - initial| / "
+                  f"initial = {worst:.1e} ({'closed' if worst < 1e-6 else 'NOT CLOSED'} "
+                  f"to 1e-6)", "  (* target metal)"]
+    return "\n".join(lines)
+
+
 def _summary(res: Results) -> str:
+    if res.kind == "route":
+        return route_summary(res)
     return column_summary(res) if res.kind == "column" else summary(res)
 
 
 def _cmd_check(args) -> int:
     sc = load_scenario(args.scenario)
+    if hasattr(sc, "cycle"):
+        print(f"{args.scenario}: OK - route '{sc.name}': {sc.leach.leach.type} leach, "
+              f"{sc.cycle.columns} x {sc.column.binding} bed(s) "
+              f"({', '.join(sc.column.components)}), steps "
+              f"{', '.join(['load'] + [s.name for s in sc.cycle.steps])}")
+        _check_sweep(args.scenario)
+        return 0
     if not hasattr(sc, "solid"):
         print(f"{args.scenario}: OK - '{sc.name}', column {sc.length * 100:.4g} cm x "
               f"{sc.diameter * 100:.4g} cm, {sc.particle_model}/{sc.binding} sorbent, "

@@ -50,6 +50,7 @@ _UNITS: dict[str, tuple[float, Dims]] = {
     "uL": (1e-9, VOLUME), "µL": (1e-9, VOLUME),
     "mol": (1.0, AMOUNT), "mmol": (1e-3, AMOUNT), "umol": (1e-6, AMOUNT),
     "µmol": (1e-6, AMOUNT), "kmol": (1e3, AMOUNT),
+    "eq": (1.0, AMOUNT), "meq": (1e-3, AMOUNT),  # equivalents: mol of unit charge
     "M": (1e3, MOLAR_CONCENTRATION), "mM": (1.0, MOLAR_CONCENTRATION),
     "uM": (1e-3, MOLAR_CONCENTRATION), "µM": (1e-3, MOLAR_CONCENTRATION),
     "K": (1.0, TEMPERATURE),

@@ -6,7 +6,7 @@ import leachsim
 
 from conftest import CONFIGS
 
-ALL = sorted(p for p in CONFIGS.glob("*.toml") if not p.stem.startswith("column_"))
+ALL = sorted(p for p in CONFIGS.glob("*.toml") if not p.stem.startswith(("column_", "route_")))
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)

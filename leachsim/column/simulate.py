@@ -27,7 +27,10 @@ from ..results.provenance import provenance
 from ..leaching.simulate import SolverError
 
 LEVELS = (0.05, 0.1, 0.5, 0.9, 0.95)
-_PM = {"lumped-rate": kc.SOLID, "lumped-rate-pores": kc.PORES}
+_PM = {"equilibrium": kc.SOLID, "lumped-rate": kc.SOLID, "lumped-rate-pores": kc.PORES,
+       "general-rate": kc.GRM}
+# per-component transport parameters and their rows of par
+_TRANSPORT_ROWS = {"k_f": kc.P_FILM, "pore_diffusion": kc.P_DP, "surface_diffusion": kc.P_DS}
 _STATUS = {kc.STATUS_STEP_UNDERFLOW: "step size underflow", kc.STATUS_NAN: "NaN in the solution",
            kc.STATUS_MAX_STEPS: f"more than {kc.MAX_STEPS} steps",
            kc.STATUS_SINGULAR: "singular iteration matrix"}
@@ -39,7 +42,7 @@ def kernel_inputs(sc: ColumnScenario) -> dict:
     par = np.zeros((kc.N_PAR, nc))
     for k, comp in enumerate(sc.components):
         for key, value in sc.parameters.get(comp, {}).items():
-            par[kc.P_FILM if key == "k_f" else bd.PARAM_ROWS[key], k] = value
+            par[_TRANSPORT_ROWS[key] if key in _TRANSPORT_ROWS else bd.PARAM_ROWS[key], k] = value
     if sc.capacity is not None:
         par[bd.P_LAMBDA, 0] = sc.capacity
     code = bd.MODELS[sc.binding]
@@ -63,17 +66,15 @@ def kernel_inputs(sc: ColumnScenario) -> dict:
         q_ref = np.maximum(q_ref, q)
     q_ref = np.maximum(q_ref, 1e-6 * max(q_ref.max(), c_ref.max()))
     pm = _PM[sc.particle_model]
-    S = kc.states_per_cell(pm, nc)
-    scale = np.empty(sc.cells * S + nc)
-    for i in range(sc.cells):
-        scale[i * S:i * S + S - nc] = np.tile(c_ref, S // nc - 1)  # bulk (and pore) liquid
-        scale[i * S + S - nc:(i + 1) * S] = q_ref
-    scale[sc.cells * S:] = c_ref * u_sec.max() * t_sec[-1]
+    rapid = 0 if sc.kinetic else 1
+    nr = sc.radial_cells or 1
     pp = np.array([sc.particle_porosity or 0.0, sc.particle_radius or 0.0])
+    scale = np.empty(sc.cells * kc.states_per_cell(pm, nc, nr, rapid) + nc)
+    kc.atol_scale(pm, rapid, nr, sc.cells, sc.bed_porosity, pp, c_ref, q_ref,
+                  c_ref * u_sec.max() * t_sec[-1], scale)
     return dict(L=sc.length, u_sec=u_sec, eps=sc.bed_porosity, D=sc.dispersion, n=sc.cells,
-                code=code, pm=pm, pp=pp, par=par, t_sec=t_sec, c_sec=c_sec, c_end=c_end,
-                c_init=c_init,
-                q_init=q_init, t_out=t_out, scale=scale)
+                code=code, pm=pm, rapid=rapid, nr=nr, pp=pp, par=par, t_sec=t_sec, c_sec=c_sec,
+                c_end=c_end, c_init=c_init, q_init=q_init, t_out=t_out, scale=scale)
 
 
 def run_column(sc: ColumnScenario, stop: float = 0.05) -> Results:
@@ -87,7 +88,7 @@ _PER_CASE = ("L", "u_sec", "eps", "D", "pp", "par", "t_sec", "c_sec", "c_end", "
 
 def run_columns(scenarios: list[ColumnScenario], stop: float = 0.05) -> list[Results]:
     """Simulate many column scenarios.  Scenarios of equal structure (cells, components,
-    binding and particle model, sections, outputs, profiles, tolerances) run in one call
+    binding and particle model, radial cells, sections, outputs, profiles, tolerances) run in one call
     of the parallel kernel ``run_column_many`` (a prange over ``run_column``); a single
     scenario calls ``run_column`` itself."""
     inputs = []
@@ -97,24 +98,24 @@ def run_columns(scenarios: list[ColumnScenario], stop: float = 0.05) -> list[Res
         inputs.append(a)
     groups: dict[tuple, list[int]] = {}
     for k, (sc, a) in enumerate(zip(scenarios, inputs)):
-        key = (sc.cells, len(sc.components), a["code"], a["pm"], len(sc.inlet), sc.outputs,
-               len(sc.profiles), sc.rtol, sc.atol)
+        key = (sc.cells, len(sc.components), a["code"], a["pm"], a["rapid"], a["nr"],
+               len(sc.inlet), sc.outputs, len(sc.profiles), sc.rtol, sc.atol)
         groups.setdefault(key, []).append(k)
     out: list[Results | None] = [None] * len(scenarios)
     for key, idx in groups.items():
         m = len(idx)
         first = inputs[idx[0]]
         nc = key[1]
-        S = kc.states_per_cell(first["pm"], nc)
+        P = kc.physical_per_cell(first["pm"], nc, first["nr"])
         c_out = np.zeros((m, scenarios[idx[0]].outputs, nc))
-        prof = np.zeros((m, key[6], scenarios[idx[0]].cells * S))
-        y_end = np.zeros((m, len(first["scale"])))
+        prof = np.zeros((m, len(scenarios[idx[0]].profiles), scenarios[idx[0]].cells * P))
+        y_end = np.zeros((m, scenarios[idx[0]].cells * P + nc))
         stats = np.zeros((m, 5))
         status = np.zeros(m, np.int64)
         arr = {name: np.ascontiguousarray(np.stack([np.asarray(inputs[k][name], float)
                                                     for k in idx])) for name in _PER_CASE}
         sc0 = scenarios[idx[0]]
-        common = (first["n"], first["code"], first["pm"])
+        common = (first["n"], first["code"], first["pm"], first["rapid"], first["nr"])
         if m == 1:
             status[0] = kc.run_column(
                 arr["L"][0], arr["u_sec"][0], arr["eps"][0], arr["D"][0], *common, arr["pp"][0],
@@ -136,12 +137,29 @@ def run_columns(scenarios: list[ColumnScenario], stop: float = 0.05) -> list[Res
     return out  # type: ignore[return-value]
 
 
-def _per_bed_volume(cells, pm, nc, eps, eps_p):
-    """Amount per m^3 of bed in each cell row: bulk liquid, pore liquid and solid."""
-    if pm == kc.PORES:
-        return (eps * cells[:, :nc] + (1 - eps) * eps_p * cells[:, nc:2 * nc]
-                + (1 - eps) * (1 - eps_p) * cells[:, 2 * nc:])
-    return eps * cells[:, :nc] + (1 - eps) * cells[:, nc:]
+def shell_fractions(pm, nr):
+    """Volume fraction of each radial shell in a bead (equidistant shells; PORES: one)."""
+    m = kc.n_shells(pm, nr)
+    j = np.arange(m + 1, dtype=float)
+    return np.diff(j ** 3) / m ** 3
+
+
+def bead_average(cells, pm, nc, nr):
+    """(c_p, q) averaged over each bead, from rows in the physical layout (rows, P)."""
+    m = kc.n_shells(pm, nr)
+    v = shell_fractions(pm, nr)
+    cp = cells[:, nc:nc + m * nc].reshape(len(cells), m, nc)
+    q = cells[:, nc + m * nc:].reshape(len(cells), m, nc)
+    return np.einsum("j,rjk->rk", v, cp), np.einsum("j,rjk->rk", v, q)
+
+
+def _per_bed_volume(cells, pm, nc, nr, eps, eps_p):
+    """Amount per m^3 of bed in each row of the physical layout: bulk liquid, pore liquid
+    and solid."""
+    if pm == kc.SOLID:
+        return eps * cells[:, :nc] + (1 - eps) * cells[:, nc:]
+    cp, q = bead_average(cells, pm, nc, nr)
+    return eps * cells[:, :nc] + (1 - eps) * (eps_p * cp + (1 - eps_p) * q)
 
 
 def first_crossing(t: np.ndarray, y: np.ndarray, level: float) -> float:
@@ -164,16 +182,20 @@ def _label(sc: ColumnScenario, a: dict, c_out, prof, y_end, stats, stop) -> Resu
         t0, t1 = a["t_sec"][s_idx], a["t_sec"][s_idx + 1]
         vol += sec.flow_rate * np.clip(t - t0, 0.0, t1 - t0)
     bv = vol / sc.bed_volume
-    S = kc.states_per_cell(a["pm"], nc)
+    P = kc.physical_per_cell(a["pm"], nc, a["nr"])
+    m = kc.n_shells(a["pm"], a["nr"])
     dz = sc.length / sc.cells
     A, eps = sc.area, sc.bed_porosity
     volumes = np.array([s.flow_rate * s.duration for s in sc.inlet])[:, None]
     fed = (0.5 * (a["c_sec"] + a["c_end"]) * volumes).sum(0)  # exact for linear ramps
-    out = A * eps * y_end[sc.cells * S:]
-    cells = y_end[:sc.cells * S].reshape(sc.cells, S)
-    held = A * dz * _per_bed_volume(cells, a["pm"], nc, eps, sc.particle_porosity).sum(axis=0)
-    start = np.concatenate([np.tile(a["c_init"], S // nc - 1), a["q_init"]])[None, :]
-    held0 = A * sc.length * _per_bed_volume(start, a["pm"], nc, eps, sc.particle_porosity)[0]
+    out = A * eps * y_end[sc.cells * P:]
+    cells = y_end[:sc.cells * P].reshape(sc.cells, P)
+    held = A * dz * _per_bed_volume(cells, a["pm"], nc, a["nr"], eps,
+                                    sc.particle_porosity).sum(axis=0)
+    start = np.concatenate([a["c_init"], np.tile(a["c_init"], m),
+                            np.tile(a["q_init"], max(m, 1))])[None, :]
+    held0 = A * sc.length * _per_bed_volume(start, a["pm"], nc, a["nr"], eps,
+                                            sc.particle_porosity)[0]
     with np.errstate(invalid="ignore", divide="ignore"):
         # relative to what passed through or sat in the bed (a counter-ion may not be fed)
         closure = np.abs(fed + held0 - out - held) / np.maximum(fed, held0)
@@ -234,20 +256,40 @@ def _label(sc: ColumnScenario, a: dict, c_out, prof, y_end, stats, stop) -> Resu
         "section_start": Variable(a["t_sec"][:-1], "s", ("section",), "start of each section"),
     }
     if len(sc.profiles):
-        cells_t = prof.reshape(len(sc.profiles), sc.cells, S)
+        rows = prof.reshape(len(sc.profiles) * sc.cells, P)
+        cells_t = rows.reshape(len(sc.profiles), sc.cells, P)
+        if a["pm"] == kc.SOLID:
+            loading = cells_t[:, :, nc:]
+        else:
+            pore, loading = (x.reshape(len(sc.profiles), sc.cells, nc)
+                             for x in bead_average(rows, a["pm"], nc, a["nr"]))
         v["profile_time"] = Variable(np.array(sc.profiles), "s", ("profile",),
                                      "times of the in-bed profiles")
         v["z"] = Variable((np.arange(sc.cells) + 0.5) * dz, "m", ("cell",),
                           "cell centre, from the inlet")
         v["profile_bulk"] = Variable(cells_t[:, :, :nc], "mol/m^3", ("profile", "cell",
                                      "component"), "bulk liquid concentration in the bed")
-        v["profile_loading"] = Variable(cells_t[:, :, S - nc:], "mol/m^3 solid",
+        v["profile_held"] = Variable(
+            A * dz * np.stack([_per_bed_volume(c, a["pm"], nc, a["nr"], eps,
+                                               sc.particle_porosity).sum(0) for c in cells_t]),
+            "mol", ("profile", "component"),
+            "amount in the bed (liquid and solid) at each profile time")
+        v["profile_loading"] = Variable(loading, "mol/m^3 solid",
                                         ("profile", "cell", "component"),
-                                        "loading per volume of solid")
-        if a["pm"] == kc.PORES:
-            v["profile_pore"] = Variable(cells_t[:, :, nc:2 * nc], "mol/m^3",
-                                         ("profile", "cell", "component"),
-                                         "pore liquid concentration")
+                                        "loading per volume of solid (bead average)")
+        if a["pm"] != kc.SOLID:
+            v["profile_pore"] = Variable(pore, "mol/m^3", ("profile", "cell", "component"),
+                                         "pore liquid concentration (bead average)")
+        if a["pm"] == kc.GRM:
+            shape = (len(sc.profiles), sc.cells, m, nc)
+            v["r"] = Variable((np.arange(m) + 0.5) * sc.particle_radius / m, "m", ("shell",),
+                              "radial shell centre in a bead")
+            v["profile_pore_radial"] = Variable(
+                cells_t[:, :, nc:nc + m * nc].reshape(shape), "mol/m^3",
+                ("profile", "cell", "shell", "component"), "pore liquid concentration per shell")
+            v["profile_loading_radial"] = Variable(
+                cells_t[:, :, nc + m * nc:].reshape(shape), "mol/m^3 solid",
+                ("profile", "cell", "shell", "component"), "loading per shell")
     for key, val in metrics.items():
         unit = ("s" if key.startswith("t_") else "m" if key == "mtz_length" else
                 "mol/kg" if key.endswith("capacity") else "1")

@@ -5,18 +5,31 @@ Layout (quantities as everywhere: bare SI number or a unit string)::
     schema_version = 1
     [meta]      name, description, targets
     [column]    length, diameter, bed_porosity, dispersion, cells
-    [sorbent]   name, density, particle_model = "lumped-rate" | "lumped-rate-pores",
-                binding = one of kernels.binding.MODELS, counter_ion (ion exchange, SMA,
-                proton-Langmuir), capacity (ion exchange, SMA),
-                particle_porosity, particle_radius (pores only)
-    [sorbent.parameters.<component>]   the binding model's parameters, k_f (pores)
+    [sorbent]   name, density,
+                particle_model = "equilibrium" (local equilibrium: the solid in equilibrium
+                    with the bulk, no particle resistance) | "lumped-rate" (the solid takes up
+                    from the bulk at the binding rate) | "lumped-rate-pores" (film + uniform
+                    pore liquid) | "general-rate" (film + radial pore and surface diffusion
+                    in spherical beads),
+                binding = one of kernels.binding.MODELS,
+                kinetic = true (binding at its rate: LDF or k_a/k_d kinetics; the default)
+                    | false (rapid equilibrium q = q*(c); the default and the only choice
+                    for "equilibrium"),
+                counter_ion (ion exchange, SMA, proton-Langmuir), capacity (ion exchange, SMA),
+                particle_porosity, particle_radius (pores and general rate),
+                radial_cells (general rate: equidistant shells per bead, default 8)
+    [sorbent.parameters.<component>]   the binding model's parameters (kinetic: the rate
+                constants too; rapid equilibrium: only the isotherm's), k_f (film
+                coefficient, m/s: pores and general rate), pore_diffusion (m^2/s, general
+                rate), surface_diffusion (m^2/s, general rate, optional, default 0)
     [column.initial]   liquid in the bed at t = 0 (default none); the solid starts in
                 equilibrium with it (an ion-exchange resin in its counter-ion form)
     [[inlet]]   name, duration, flow_rate, composition = { <component> = conc },
                 composition_end = {...} (optional: a linear ramp to it over the section)
     [solver]    rtol, atol, outputs, profiles = ["10 h", "20 h"] (in-bed profile times)
 
-Components are elements (``Co``, ``V``, ``Li``); mass concentrations and
+Components are elements (``Co``, ``V``, ``Li``) or the ions ``OH``, ``SO4``, ``CO3``,
+``NO3``, ``NH4`` (``leachsim.chemistry.components``); mass concentrations and
 capacities (``"100 mg/L"``, ``"25 mg/g"``, ``"0.05 L/mg"``) are converted
 with the element's molar mass and the sorbent's particle density.  Inside,
 liquid concentrations are mol/m^3 and loadings mol per m^3 of solid.
@@ -28,15 +41,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .. import units
-from ..chemistry.elements import ATOMIC_MASS
+from ..chemistry.components import COMPONENT_MASS
 from ..kernels import binding as bd
 from .errors import ConfigError, Issue
 from .reader import Reader, suggest
 
-PARTICLE_MODELS = ("lumped-rate", "lumped-rate-pores")
+PARTICLE_MODELS = ("equilibrium", "lumped-rate", "lumped-rate-pores", "general-rate")
+WITH_PORES = ("lumped-rate-pores", "general-rate")
 RATE = (0, 0, -1, 0, 0)  # 1/s
 LOADING_PER_SOLID = units.MOLAR_CONCENTRATION  # mol per m^3 of solid
-BED_VOLUMES_PER_TIME = "BV/h"
 
 
 @dataclass(frozen=True)
@@ -65,11 +78,13 @@ class ColumnScenario:
     sorbent_density: float  # particle density (with its pores), kg/m^3
     particle_model: str
     binding: str
+    kinetic: bool  # binding at its rate (True) or in rapid equilibrium (False)
     counter_ion: str | None  # component 0 of ion exchange (counter-ion), SMA (salt), H+
     capacity: float | None  # ion-exchange capacity, eq per m^3 of solid skeleton
     initial: dict[str, float]  # bed liquid at t = 0, mol/m^3 (solid in equilibrium with it)
     particle_porosity: float | None
     particle_radius: float | None
+    radial_cells: int | None  # general rate model: equidistant shells per bead
     parameters: dict[str, dict[str, float]]
     inlet: tuple[Section, ...]
     rtol: float
@@ -106,7 +121,7 @@ class ColumnScenario:
 
 def _component_quantity(r: Reader, key, value, comp, kind, density):
     """Convert a concentration / loading / affinity for element ``comp``."""
-    M = ATOMIC_MASS[comp]
+    M = COMPONENT_MASS[comp]
     if kind == "conc":
         options = ((units.MOLAR_CONCENTRATION, 1.0), (units.MASS_CONCENTRATION, 1.0 / M))
         expected = "a concentration (mol/m^3, '2 mmol/L', '100 mg/L')"
@@ -132,6 +147,27 @@ def _component_quantity(r: Reader, key, value, comp, kind, density):
     return None
 
 
+def per_bed(r: Reader, key: str, dims, bed_volume: float | None):
+    """A volume ('4 BV') or a flow ('10 BV/h') in bed volumes, or a plain quantity of
+    ``dims`` (units.VOLUME or units.VOLUME_FLOW), in SI; None after an issue, or when the bed
+    volume is unknown (its own problem is reported where it is read)."""
+    suffix, per = ("BV/h", 3600.0) if dims == units.VOLUME_FLOW else ("BV", 1.0)
+    value = r.raw(key)
+    if isinstance(value, str) and value.strip().endswith(suffix):
+        try:
+            n = float(value.strip()[:-len(suffix)])
+        except ValueError:
+            r.error(key, f"{value!r}: cannot read the number of bed volumes")
+            return None
+        if not n > 0:
+            r.error(key, f"{value!r} is out of range: expected > 0")
+            return None
+        return n * bed_volume / per if bed_volume else None
+    if value is None:
+        return None
+    return r.convert(key, value, dims, gt=0.0)
+
+
 def _concentrations(r: Reader | None) -> dict[str, float]:
     """A table of component concentrations ({Co = "100 mg/L"}) in mol/m^3."""
     out: dict[str, float] = {}
@@ -139,8 +175,8 @@ def _concentrations(r: Reader | None) -> dict[str, float]:
         return out
     for comp in list(r.table):
         r.seen.add(comp)
-        if comp not in ATOMIC_MASS:
-            r.error(comp, f"unknown component '{comp}'{suggest(comp, ATOMIC_MASS)}")
+        if comp not in COMPONENT_MASS:
+            r.error(comp, f"unknown component '{comp}'{suggest(comp, COMPONENT_MASS)}")
             continue
         v = _component_quantity(r, comp, r.table[comp], comp, "conc", 1.0)
         if v is not None:
@@ -180,6 +216,9 @@ def _parameter(r: Reader, key, value, comp, binding, skeleton):
         return r.convert(key, value, (3, 0, -1, -1, 0), ge=0.0)
     if key == "k_f":
         return r.convert(key, value, units.VELOCITY, gt=0.0)
+    if key in ("pore_diffusion", "surface_diffusion"):
+        return r.convert(key, value, units.DIFFUSIVITY, gt=0.0 if key == "pore_diffusion"
+                         else None, ge=0.0 if key == "surface_diffusion" else None)
     return r.convert(key, value, RATE, gt=0.0 if key == "k_d" else None, ge=0.0 if key != "k_d"
                      else None)
 
@@ -227,7 +266,8 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
         col.done()
 
     sor = top.sub("sorbent")
-    sname = density = pmodel = binding = eps_p = r_p = capacity = counter = None
+    sname = density = pmodel = binding = eps_p = r_p = capacity = counter = nr = None
+    kinetic = True
     params: dict[str, dict[str, float]] = {}
     need: tuple[str, ...] = ()
     if sor is not None:
@@ -235,28 +275,37 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
         density = sor.quantity("density", units.DENSITY, gt=0.0, what="particle density")
         pmodel = sor.string("particle_model", choices=PARTICLE_MODELS)
         binding = sor.string("binding", choices=tuple(bd.MODELS))
-        if pmodel == "lumped-rate-pores":
+        kinetic = sor.boolean("kinetic", pmodel != "equilibrium")
+        if pmodel == "equilibrium" and kinetic:
+            sor.error("kinetic", "true contradicts particle_model = 'equilibrium' (local "
+                                 "equilibrium is rapid-equilibrium binding); use "
+                                 "'lumped-rate' for binding at a rate")
+        if pmodel in WITH_PORES:
             eps_p = sor.number("particle_porosity", gt=0.0, lt=1.0)
             r_p = sor.quantity("particle_radius", units.LENGTH, gt=0.0)
+        if pmodel == "general-rate":
+            nr = sor.integer("radial_cells", 8, ge=1, le=1000)
         skeleton = (density or 1.0) / (1.0 - (eps_p or 0.0))  # kg per m^3 of solid skeleton
         if binding in bd.COMPONENT0_ROLE:
             counter = sor.string("counter_ion")
-            if counter is not None and counter not in ATOMIC_MASS:
+            if counter is not None and counter not in COMPONENT_MASS:
                 sor.error("counter_ion", f"unknown component '{counter}'"
-                                         f"{suggest(counter, ATOMIC_MASS)}")
+                                         f"{suggest(counter, COMPONENT_MASS)}")
                 counter = None
         if binding is not None and "Lambda" in bd.REQUIRED_PARAMS[binding]:
             capacity = _capacity(sor, skeleton)
         preader = sor.sub("parameters")
-        need = tuple(k for k in bd.REQUIRED_PARAMS.get(binding, ()) if k != "Lambda") + (
-            ("k_f",) if pmodel == "lumped-rate-pores" else ())
+        table = bd.REQUIRED_PARAMS if kinetic is not False else bd.EQUILIBRIUM_PARAMS
+        need = tuple(k for k in table.get(binding, ()) if k != "Lambda") + (
+            ("k_f",) if pmodel in WITH_PORES else ()) + (
+            ("pore_diffusion",) if pmodel == "general-rate" else ())
         skip0 = bd_skip_column0(binding)
         if preader is not None:
             for comp in list(preader.table):
-                if comp not in ATOMIC_MASS:
+                if comp not in COMPONENT_MASS:
                     preader.seen.add(comp)
                     preader.error(comp, f"unknown component '{comp}' (an element symbol)"
-                                        f"{suggest(comp, ATOMIC_MASS)}")
+                                        f"{suggest(comp, COMPONENT_MASS)}")
                     continue
                 pr = preader.sub(comp)
                 if pr is None:
@@ -270,6 +319,11 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
                         v = _parameter(pr, key, v, comp, binding, skeleton)
                     if v is not None:
                         values[key] = v
+                if pmodel == "general-rate" and pr.has("surface_diffusion"):
+                    v = _parameter(pr, "surface_diffusion", pr.raw("surface_diffusion"), comp,
+                                   binding, skeleton)
+                    if v is not None:
+                        values["surface_diffusion"] = v
                 pr.done()
                 params[comp] = values
             preader.done()
@@ -280,20 +334,8 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
     for sr in top.tables("inlet"):
         sec_name = sr.string("name", f"section {len(sections) + 1}")
         duration = sr.quantity("duration", units.TIME, gt=0.0)
-        flow = None
-        fv = sr.raw("flow_rate")
-        if isinstance(fv, str) and fv.strip().endswith(BED_VOLUMES_PER_TIME):
-            try:
-                bvh = float(fv.strip()[:-len(BED_VOLUMES_PER_TIME)])
-            except ValueError:
-                sr.error("flow_rate", f"{fv!r}: cannot read the number of bed volumes per hour")
-            else:
-                if bvh > 0 and length and diameter:
-                    flow = bvh * (math.pi * diameter ** 2 / 4.0 * length) / 3600.0
-                elif not bvh > 0:
-                    sr.error("flow_rate", f"{fv!r} is out of range: expected > 0")
-        elif fv is not None:
-            flow = sr.convert("flow_rate", fv, units.VOLUME_FLOW, gt=0.0)
+        bed = math.pi * diameter ** 2 / 4.0 * length if length and diameter else None
+        flow = per_bed(sr, "flow_rate", units.VOLUME_FLOW, bed)
         composition = _concentrations(sr.sub("composition"))
         ramp = sr.sub("composition_end", required=False)
         composition_end = _concentrations(ramp) if ramp is not None else dict(composition)
@@ -341,7 +383,7 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
                                     f"missing {', '.join(missing)} (needed by binding "
                                     f"'{binding}')"))
     for comp in params:
-        if comp not in components and comp in ATOMIC_MASS:
+        if comp not in components and comp in COMPONENT_MASS:
             issues.append(Issue(f"sorbent.parameters.{comp}",
                                 f"'{comp}' is in no inlet composition{suggest(comp, comps)}"))
     checked = []
@@ -353,6 +395,6 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
     if issues:
         raise ConfigError(issues, source)
     return ColumnScenario(name, description, tuple(checked), components, length, diameter, eps,
-                          disp, cells, sname, density, pmodel, binding, counter, capacity,
-                          initial, eps_p, r_p, params, tuple(sections),
+                          disp, cells, sname, density, pmodel, binding, kinetic, counter,
+                          capacity, initial, eps_p, r_p, nr, params, tuple(sections),
                           rtol, atol, outputs, tuple(sorted(profiles)), raw, source)

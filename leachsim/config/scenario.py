@@ -169,6 +169,8 @@ class Scenario:
 
 def plain_data(obj):
     """Dataclass-derived data as JSON-ready lists, dicts and numbers (None dropped)."""
+    if hasattr(obj, "__dataclass_fields__") and not isinstance(obj, type):
+        return plain_data(asdict(obj))
     if isinstance(obj, dict):
         return {k: plain_data(v) for k, v in obj.items() if v is not None}
     if isinstance(obj, (list, tuple, frozenset, set)):
@@ -258,9 +260,14 @@ def load_scenario(path: str | Path):
 
 
 def scenario_from_raw(raw: dict, source: str = "scenario"):
-    """Validate a scenario table of any kind.  A table with [column] and no [leach] is a
-    column-only scenario (``config.column.ColumnScenario``); otherwise a leaching
-    ``Scenario``."""
+    """Validate a scenario table of any kind.  A table with [cycle] is a whole route
+    (``flowsheet.RouteScenario``: leach, separation, conditioning, column cycle); one with a
+    [column] table and no [leach] table a column-only scenario
+    (``config.column.ColumnScenario``); otherwise a leaching ``Scenario``."""
+    if "cycle" in raw:
+        from ..flowsheet.scenario import parse_route_scenario
+
+        return parse_route_scenario(raw, source)
     if "column" in raw and "leach" not in raw:
         from .column import parse_column_scenario
 

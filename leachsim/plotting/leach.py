@@ -316,12 +316,16 @@ def figures(results: Results) -> dict[str, Figure]:
     """The report figures of a leach run, as headless ``Figure`` objects.
 
     Keys: ``"extraction"``, ``"leachate"``, ``"conversion_by_size"``; for a column run the
-    breakthrough figures of ``plotting.column``.
+    breakthrough figures of ``plotting.column``; for a route ``plotting.route``.
     """
     if results.kind == "column":
         from .column import figures as column_figures
 
         return column_figures(results)
+    if results.kind == "route":
+        from .route import figures as route_figures
+
+        return route_figures(results)
     _check(results)
     out: dict[str, Figure] = {}
     fig = Figure(figsize=(7.0, 4.2), layout="constrained")
