@@ -411,3 +411,19 @@ def test_shipped_sweep_example_is_valid():
     assert code == 0, err
     assert ("sweep OK - grid design, 30 cases over leach.temperature, leach.leachant.H2SO4"
             in stdout)
+
+
+def test_route_sweep_runs_through_leachsim_run(folder):
+    """A kind with no batched kernel (a whole route) runs case by case through leachsim.run."""
+    base = leachsim.load_scenario(CONFIGS / "route_cu_co_tailings_cobalt_biosorbent.toml")
+    sw = sweep.make_sweep(base, {"record": ["overall_yield_Co", "eluate_purity_Co"],
+                                 "vary": [{"path": "conditioning.pH", "values": [4.5, 6.0]}]})
+    out = folder / "route.h5"
+    assert sweep.run_sweep(sw, out, workers=1, progress=False).done == 2
+    data = sweep.read_sweep(out)
+    assert data.kind == "route"
+    for k in range(2):
+        ref = one_by_one(sw, k)
+        assert data.output("overall_yield_Co")[k] == pytest.approx(
+            ref.scalar("overall_yield_Co"), rel=1e-12)
+    assert data.output("overall_yield_Co")[0] != data.output("overall_yield_Co")[1]
