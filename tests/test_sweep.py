@@ -168,6 +168,17 @@ values = [0.4]
            "(did you mean 'lime'?)" in text
 
 
+def test_values_the_reader_converts_itself(folder):
+    """'10 BV/h' is read by the scenario reader, not the unit module: a range in it sweeps;
+    a bad value at a path with a named item (inlet[load]) is still caught up front."""
+    cfg = ss.write(folder, "bv.toml", ss.COLUMN)
+    sw = sweep.load_sweep(cfg, vary=["inlet[load].flow_rate=5 BV/h:12 BV/h:3"])
+    assert [v for v, in sw.cases().values] == ["5.0 BV/h", "8.5 BV/h", "12.0 BV/h"]
+    with pytest.raises(ConfigError, match=r"sweep.vary\[0\].range: inlet\[load\].flow_rate = "
+                                          r"'5.0 BV/x'.*unknown unit 'BV'"):
+        sweep.load_sweep(cfg, vary=["inlet[load].flow_rate=5 BV/x:12 BV/x"])
+
+
 def test_sampled_designs_need_samples_and_sobol_a_power_of_two():
     base = {"vary": [{"path": "a", "range": [0.0, 1.0]}]}
     with pytest.raises(ConfigError, match="sweep.samples: missing"):

@@ -157,11 +157,10 @@ def _range(r: Reader, path, scale, points) -> Parameter | None:
             nums.append(float(end))
             unit_texts.append("")
             continue
-        try:
+        try:  # the unit itself is checked by the scenario reader (check_paths)
             x, unit = units.split_text(end) if isinstance(end, str) else (None, None)
             if x is None:
                 raise units.UnitError("expected a number or a '<number> <unit>' string")
-            units.parse_unit(unit)
         except units.UnitError as exc:
             r.error("range", f"{end!r}: {exc}")
             return None
@@ -203,6 +202,30 @@ def get_path(raw: dict, path: str):
     return node
 
 
+def numbered_path(raw: dict, path: str) -> str:
+    """``path`` with items named by ``[name]`` given by position (``inlet[load]`` ->
+    ``inlet[0]``), as the scenario reader names them in its errors."""
+    parts = []
+    node = raw
+    for part in path.split("."):
+        m = _INDEX.match(part)
+        if not m:
+            return path
+        key = m.group(1)
+        node = node.get(key) if isinstance(node, dict) else None
+        text = key
+        for sel in m.group(2)[1:-1].split("][") if m.group(2) else ():
+            items = node if isinstance(node, list) else []
+            names = [it.get("name") if isinstance(it, dict) else None for it in items]
+            if not sel.lstrip("-").isdigit() and sel in names:
+                sel = str(names.index(sel))
+            text += f"[{sel}]"
+            node = items[int(sel)] if sel.lstrip("-").isdigit() and -len(items) <= int(sel) \
+                < len(items) else None
+        parts.append(text)
+    return ".".join(parts)
+
+
 def check_paths(spec: SweepSpec, raw: dict, source: str) -> None:
     """Put each swept value alone into the base scenario and report the problems found at the
     swept path itself: a misspelt path, a value of the wrong unit or out of range.  These
@@ -222,8 +245,9 @@ def check_paths(spec: SweepSpec, raw: dict, source: str) -> None:
                 issues.append(Issue(f"sweep.vary[{i}].path", exc.args[0]))
                 break
             except ConfigError as exc:
-                here = [x for x in exc.issues if x.path == p.path
-                        or x.path.startswith((p.path + ".", p.path + "["))]
+                where = {p.path, numbered_path(raw, p.path)}
+                here = [x for x in exc.issues if any(
+                    x.path == w or x.path.startswith((w + ".", w + "[")) for w in where)]
                 for x in here:
                     what = ("path" if "unknown key" in x.message else
                             "values" if p.values is not None else "range")
