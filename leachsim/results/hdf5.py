@@ -69,16 +69,23 @@ def save(results: Results, path: str | Path) -> Path:
     return path
 
 
-def load(path: str | Path) -> Results:
-    path = Path(path)
+def open_checked(path: Path, fmt: str, error, what: str) -> h5py.File:
+    """Open ``path`` read-only and check its ``format`` attribute is ``fmt``; a file that
+    cannot be opened or is of another kind raises ``error`` naming the path."""
     try:
         f = h5py.File(path, "r")
     except (OSError, FileNotFoundError) as exc:
-        raise ResultsFileError(f"{path}: cannot open as HDF5 ({exc})") from None
-    with f:
-        if f.attrs.get("format") != FORMAT:
-            raise ResultsFileError(f"{path}: not a leachsim results file (format "
-                                   f"{f.attrs.get('format')!r}, expected {FORMAT!r})")
+        raise error(f"{path}: cannot open as HDF5 ({exc})") from None
+    if f.attrs.get("format") != fmt:
+        found = f.attrs.get("format")
+        f.close()
+        raise error(f"{path}: not a leachsim {what} file (format {found!r}, expected {fmt!r})")
+    return f
+
+
+def load(path: str | Path) -> Results:
+    path = Path(path)
+    with open_checked(path, FORMAT, ResultsFileError, "results") as f:
         coords = {k: [s.decode() if isinstance(s, bytes) else str(s) for s in ds[()]]
                   for k, ds in f["coords"].items()}
         variables = {k: Variable(ds[()], ds.attrs["units"], tuple(json.loads(ds.attrs["dims"])),

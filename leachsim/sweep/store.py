@@ -39,6 +39,7 @@ import h5py
 import numpy as np
 
 from ..results import ResultsFileError
+from ..results.hdf5 import open_checked
 
 FORMAT = "leachsim-sweep-1"
 PENDING, DONE, FAILED = 0, 1, 2
@@ -162,14 +163,7 @@ def finish(path: Path, elapsed_s: float) -> bool:
 def read_state(path: str | Path) -> dict:
     """What resuming needs: base scenario, sweep table, design values, status, output names."""
     path = Path(path)
-    try:
-        f = h5py.File(path, "r")
-    except (OSError, FileNotFoundError) as exc:
-        raise SweepFileError(f"{path}: cannot open as HDF5 ({exc})") from None
-    with f:
-        if f.attrs.get("format") != FORMAT:
-            raise SweepFileError(f"{path}: not a leachsim sweep file (format "
-                                 f"{f.attrs.get('format')!r}, expected {FORMAT!r})")
+    with open_checked(path, FORMAT, SweepFileError, "sweep") as f:
         return {
             "raw": json.loads(f["config"].attrs["raw"]),
             "source": str(f["config"].attrs["source"]),
