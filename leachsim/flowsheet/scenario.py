@@ -22,11 +22,12 @@ A route file is a leaching scenario ([meta], [solid], [leach], [solver]) plus::
     [resource]     inventory ("190 Mt"), grade = { V = "0.47 wt%" }, annual_import = "8300 t",
                    import_label (what that figure is, with its source)
 
-Everything is validated before any computing, with the dotted path of each problem.
+Everything that the file alone decides is validated before any computing, with the dotted
+path of each problem; what needs the leachate (an unreachable pH, a column that would never
+load) is checked after the leach and conditioning, before any column run.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from .. import units
@@ -41,6 +42,7 @@ LEACH_TABLES = ("schema_version", "meta", "solid", "leach", "solver")
 ROUTE_TABLES = ("separation", "conditioning", "column", "sorbent", "cycle", "economics",
                 "resource")
 STOP_KINDS = ("breakthrough", "bed_volumes", "time")
+HALIDES = ("F", "Cl", "Br", "I")
 CONDITIONING_REAGENTS = ("NaOH", "KOH", "Ca(OH)2", "CaCO3", "Na2CO3", "MgO", "H2SO4", "HCl")
 
 
@@ -183,8 +185,6 @@ def _conditioning(r: Reader | None, elements) -> Conditioning:
         return Conditioning(1.0, None, None, {}, {}, {})
     dilution = r.number("dilution", 1.0, ge=1.0, le=1e4)
     pH = r.number("pH", None, ge=0.0, le=14.0) if r.has("pH") else None
-    if r.has("pH") and pH is None:
-        pH = None
     reagent = r.string("reagent", None, choices=CONDITIONING_REAGENTS) if r.has("reagent") \
         else None
     if r.has("pH") and not r.has("reagent"):
@@ -402,13 +402,12 @@ def column_solver(sc: RouteScenario) -> dict:
 
 
 def bind_sign(sc: RouteScenario) -> int:
-    """+1 if the sorbent takes cations, -1 anions (from its counter-ion or its components)."""
+    """+1 if the sorbent takes cations, -1 anions: the sign of its counter-ion (H+, Na+ ...;
+    Cl-, OH-, SO4 2- ...).  Sorbents without one (Langmuir-type sites) are taken to bind
+    cations."""
     from ..chemistry import ION_CHARGE
 
     counter = sc.column.counter_ion
-    if counter is not None:
-        return int(math.copysign(1, ION_CHARGE.get(counter, -1 if counter in ("Cl", "F", "Br",
-                                                                            "I") else 1)))
-    return 1
-
-
+    if counter is None:
+        return 1
+    return -1 if counter in HALIDES or ION_CHARGE.get(counter, 1) < 0 else 1

@@ -19,7 +19,7 @@ from ..leaching.simulate import run_leach
 from ..results import Results, Variable
 from ..results.provenance import provenance
 from .cycle import run_cycle
-from .reagents import LEACHATE_IONS, SOLUTION_IONS
+from .reagents import LEACHATE_IONS
 from .scenario import RouteScenario, bind_sign
 from .stages import availability, condition, separate
 
@@ -28,7 +28,7 @@ FATES = ("unleached", "reprecipitated", "entrained", "precipitated", "separated"
          "raffinate", "step_effluents", "eluate", "resin")
 
 
-def _leachate(sc: RouteScenario, leach: Results, per_t: float, volume: float):
+def _leachate(leach: Results, per_t: float, volume: float):
     """Dissolved metals (mol/t) and the leachate's solution components (mol/m^3)."""
     metals = leach.coords["metal"]
     dissolved = {m: float(leach.select("dissolved", element=m)[-1]) * per_t for m in metals}
@@ -67,7 +67,7 @@ def run_route(sc: RouteScenario) -> Results:
     v_leach = leach.scalar("liquid_basis") * per_t  # m^3/t
     metals = list(leach.coords["metal"])
     initial = {m: float(leach.select("element_initial", element=m)) * per_t for m in metals}
-    dissolved, totals = _leachate(sc, leach, per_t, v_leach)
+    dissolved, totals = _leachate(leach, per_t, v_leach)
     sep = separate(sc.separation, v_leach, dissolved)
     # filtrate totals: metals as recovered, reagent ions diluted by the wash water
     pls = {k: v * v_leach / sep.volume for k, v in totals.items()}
@@ -283,4 +283,4 @@ def _results(sc, leach, metals, fate, closure, yields, conc_eluate, purity, fact
                    provenance=provenance())
 
 
-__all__ = ["run_route", "STAGES", "FATES", "SOLUTION_IONS"]
+__all__ = ["run_route", "STAGES", "FATES"]
