@@ -198,29 +198,35 @@ def bandwidths(pm, nc, nr, rapid):
 
 
 @njit(**JIT_OPTS)
-def atol_scale(pm, rapid, nr, n, eps, pp, c_ref, q_ref, out_ref, scale):
-    """Fill scale (n S + nc) with the level of each state for the absolute tolerance:
-    c_ref for liquid states, q_ref for loadings, their totals for the rapid-equilibrium
-    states, out_ref for the integrated outflows."""
-    nc = c_ref.shape[0]
+def fill_cells(pm, rapid, nr, n, eps, pp, c, q, y):
+    """Write the states of n axial cells that all hold liquid c and loading q into y[:n S]
+    (state layout of the module docstring; rapid-equilibrium states get their totals)."""
+    nc = c.shape[0]
     S = states_per_cell(pm, nc, nr, rapid)
     m = n_shells(pm, nr)
     F = (1.0 - eps) / eps
     for i in range(n):
         b = i * S
         for k in range(nc):
-            scale[b + S - nc + k] = c_ref[k]
+            y[b + S - nc + k] = c[k]
             if pm == SOLID:
-                if rapid:
-                    scale[b + k] = c_ref[k] + F * q_ref[k]
-                else:
-                    scale[b + k] = q_ref[k]
+                y[b + k] = c[k] + F * q[k] if rapid else q[k]
             for j in range(m):
                 if rapid:
-                    scale[b + j * nc + k] = pp[0] * c_ref[k] + (1.0 - pp[0]) * q_ref[k]
+                    y[b + j * nc + k] = pp[0] * c[k] + (1.0 - pp[0]) * q[k]
                 else:
-                    scale[b + 2 * j * nc + k] = c_ref[k]
-                    scale[b + 2 * j * nc + nc + k] = q_ref[k]
+                    y[b + 2 * j * nc + k] = c[k]
+                    y[b + 2 * j * nc + nc + k] = q[k]
+
+
+@njit(**JIT_OPTS)
+def atol_scale(pm, rapid, nr, n, eps, pp, c_ref, q_ref, out_ref, scale):
+    """Fill scale (n S + nc) with the level of each state for the absolute tolerance:
+    the states of a bed at c_ref and q_ref (``fill_cells``), then out_ref for the
+    integrated outflows."""
+    nc = c_ref.shape[0]
+    fill_cells(pm, rapid, nr, n, eps, pp, c_ref, q_ref, scale)
+    S = states_per_cell(pm, nc, nr, rapid)
     for k in range(nc):
         scale[n * S + k] = out_ref[k]
 
@@ -632,19 +638,8 @@ def run_column(L, u_sec, eps, D, n, code, pm, rapid, nr, pp, par, t_sec, c_sec, 
         for k in range(nc):
             c_out[k_out, k] = c_init[k]
         k_out += 1
-    F = (1.0 - eps) / eps
+    fill_cells(pm, rapid, nr, n, eps, pp, c_init, q_init, y)
     for i in range(n):
-        b = i * S
-        for k in range(nc):
-            y[b + S - nc + k] = c_init[k]
-            if pm == SOLID:
-                y[b + k] = c_init[k] + F * q_init[k] if rapid else q_init[k]
-            for j in range(m):
-                if rapid:
-                    y[b + j * nc + k] = pp[0] * c_init[k] + (1.0 - pp[0]) * q_init[k]
-                else:
-                    y[b + 2 * j * nc + k] = c_init[k]
-                    y[b + 2 * j * nc + nc + k] = q_init[k]
         for r in range(max(m, 1)):  # Newton guesses of the rapid-equilibrium recovery
             for k in range(nc):
                 ws[1][i * max(m, 1) + r, k] = c_init[k]
