@@ -18,7 +18,11 @@ Lambda   ion-exchange capacity per volume of solid skeleton        eq m^-3 (soli
 t        time                                                       s
 
 Every nonlinear isotherm reads max(c_k, 0), so a small negative undershoot of
-the transport solver gives zero uptake, never NaN; LINEAR uses c_k as it is.
+the transport solver gives zero uptake, never NaN.  Where c_k enters a rate linearly
+(LINEAR, the adsorption terms of KINETIC_LANGMUIR and SMA) it is used as it is, as
+CADET does: a negative undershoot (the ringing of a high-order scheme at a sharp inlet
+step) is then taken up at the same rate as liquid is, and decays, instead of travelling
+through the bed unabsorbed.
 
 Parameter rows ``par[row, k]`` (one column per component)
 ---------------------------------------------------------
@@ -173,7 +177,7 @@ import math
 
 from numba import njit
 
-from ._numba import JIT_OPTS
+from ._numba import INLINE_OPTS, JIT_OPTS
 
 # model codes
 LINEAR = 0
@@ -532,7 +536,7 @@ def _ldf(c, q, par, out, first):
 
 # ---------------------------------------------------------------- entry points
 
-@njit(**JIT_OPTS)
+@njit(**INLINE_OPTS)
 def equilibrium(code, c, par, out, work):
     """Rapid-equilibrium loading out[k] = q*_k(c) (mol m^-3 solid) of model ``code``.
 
@@ -569,40 +573,60 @@ def kinetic_rate(code, c, q, par, out):
     ``out`` (length n_comp) is also used as scratch.  An unknown code gives NaN.
     """
     nc = c.shape[0]
+    kinetic_rates(code, c.reshape((1, nc)), q.reshape((1, nc)), par, out.reshape((1, nc)), 0, 1)
+
+
+@njit(**JIT_OPTS)
+def kinetic_rates(code, C, Q, par, R, m0, m1):
+    """Rows m0 .. m1 - 1 at once: R[m] = kinetic_rate(code, C[m], Q[m]) (every node and
+    shell of a column in one call).  The model is dispatched once per call and the
+    second-order Langmuir and SMA kinetics loop over the rows in place: a compiled call per
+    row, with its array arguments, cost several times these rates themselves."""
+    nc = C.shape[1]
     if code == KINETIC_LANGMUIR:
-        free = 1.0
-        for j in range(nc):
-            if par[P_QMAX, j] > 0.0:
-                free -= q[j] / par[P_QMAX, j]
-        for k in range(nc):
-            ck = c[k] if c[k] > 0.0 else 0.0
-            out[k] = par[P_KA, k] * ck * par[P_QMAX, k] * free - par[P_KD, k] * q[k]
+        for m in range(m0, m1):
+            free = 1.0
+            for j in range(nc):
+                if par[P_QMAX, j] > 0.0:
+                    free -= Q[m, j] / par[P_QMAX, j]
+            for k in range(nc):
+                R[m, k] = par[P_KA, k] * C[m, k] * par[P_QMAX, k] * free - par[P_KD, k] * Q[m, k]
     elif code == SMA:
         lam = par[P_LAMBDA, 0]
-        qbar = lam
-        for j in range(1, nc):
-            qbar -= (par[P_NU, j] + par[P_SIGMA, j]) * q[j]
-        if qbar < 0.0:
-            qbar = 0.0
-        c0 = c[0] if c[0] > 0.0 else 0.0
-        dsalt = 0.0
-        for k in range(1, nc):
-            nu = par[P_NU, k]
-            ck = c[k] if c[k] > 0.0 else 0.0
-            r = par[P_KA, k] * ck * qbar ** nu - par[P_KD, k] * q[k] * c0 ** nu
-            out[k] = r
-            dsalt -= nu * r
-        out[0] = dsalt
-    elif code == MASS_ACTION_IX:
+        for m in range(m0, m1):
+            qbar = lam
+            for j in range(1, nc):
+                qbar -= (par[P_NU, j] + par[P_SIGMA, j]) * Q[m, j]
+            if qbar < 0.0:
+                qbar = 0.0
+            c0 = C[m, 0] if C[m, 0] > 0.0 else 0.0
+            dsalt = 0.0
+            for k in range(1, nc):
+                nu = par[P_NU, k]
+                r = par[P_KA, k] * C[m, k] * qbar ** nu - par[P_KD, k] * Q[m, k] * c0 ** nu
+                R[m, k] = r
+                dsalt -= nu * r
+            R[m, 0] = dsalt
+    elif code == LINEAR:
+        for m in range(m0, m1):
+            for k in range(nc):
+                R[m, k] = par[P_KLDF, k] * (par[P_H, k] * C[m, k] - Q[m, k])
+    else:
+        for m in range(m0, m1):
+            _ldf_rate(code, C[m], Q[m], par, R[m])
+
+
+@njit(**JIT_OPTS)
+def _ldf_rate(code, c, q, par, out):
+    """kinetic_rate of the models written as a linear driving force to an isotherm."""
+    nc = c.shape[0]
+    if code == MASS_ACTION_IX:
         _ix_equilibrium(c, par, out, out)
         _ldf(c, q, par, out, 1)
         s = 0.0
         for k in range(1, nc):
             s += par[P_Z, k] * out[k]
         out[0] = -s / par[P_Z, 0]
-    elif code == LINEAR:
-        for k in range(nc):
-            out[k] = par[P_KLDF, k] * (par[P_H, k] * c[k] - q[k])
     elif code == LANGMUIR or code == PROTON_LANGMUIR:
         _langmuir(c, P_QMAX, P_K, par, out)
         _ldf(c, q, par, out, 0)

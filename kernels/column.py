@@ -36,7 +36,7 @@ With kinetic binding the loading diffuses on its own,
 and does not cross the bead surface (dq/dr = 0 at R_p: the film feeds the pore liquid);
 the film condition then reads eps_p D_p dc_p/dr = J at R_p.
 
-Binding: kinetic, dq/dt = r_k = binding.kinetic_rate(code, c, q) with c the liquid the solid
+Binding: kinetic, dq/dt = r_k = binding.kinetic_rates(code, c, q) with c the liquid the solid
 sees (bulk for SOLID, pore for PORES and GRM): the linear driving force to an isotherm or
 true binding kinetics (``kernels/binding.py``).  Or rapid equilibrium (``rapid = 1``):
 q = q*(c) = binding.equilibrium(code, c) at all times.  Then the state is the total
@@ -95,9 +95,9 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ._numba import JIT_OPTS, PARALLEL_OPTS
+from ._numba import INLINE_OPTS, JIT_OPTS, PARALLEL_OPTS
 from .banded import band_lu, band_solve
-from .binding import N_PAR_ROWS, equilibrium, kinetic_rate
+from .binding import N_PAR_ROWS, equilibrium, kinetic_rates
 
 # particle models: the solid takes up straight from the bulk (lumped rate model), through a
 # film into one uniform pore liquid (lumped rate model with pores), or through a film and
@@ -189,12 +189,72 @@ def physical_per_cell(pm, nc, nr):
 
 
 @njit(**JIT_OPTS)
-def bandwidths(pm, nc, nr, rapid):
-    """(kl, ku) of the Jacobian for the state layout of the module docstring."""
-    S = states_per_cell(pm, nc, nr, rapid)
-    if pm == SOLID and rapid:
-        return 2 * S + 2 * nc - 1, S + nc - 1
-    return 2 * S + nc, S
+def n_nodes(n, K):
+    """Axial nodes: n finite-volume cells (K = 1), or n DG elements of K nodes each."""
+    return n * K
+
+
+@njit(**JIT_OPTS)
+def particle_band(pm, nc, nr, rapid):
+    """(kl, ku) of a node's particle block (its S - nc particle states): a shell sees its
+    own and its neighbouring shells."""
+    bs = nc if rapid else 2 * nc
+    Sp = states_per_cell(pm, nc, nr, rapid) - nc
+    w = min(2 * bs - 1, max(Sp - 1, 0))
+    return w, w
+
+
+@njit(**JIT_OPTS)
+def bulk_band(nc, K):
+    """(kl, ku) of the bulk block (nc states per node, node-major): a finite-volume cell sees
+    the cells i - 2 .. i + 1 (Koren stencil), a DG node every node of its own and the two
+    neighbouring elements."""
+    if K == 1:
+        return 3 * nc - 1, 2 * nc - 1
+    return 2 * K * nc - 1, 2 * K * nc - 1
+
+
+@njit(**JIT_OPTS)
+def lgl(K):
+    """Legendre-Gauss-Lobatto nodes x (K, on [-1, 1]), quadrature weights w and the
+    differentiation matrix Dm[i, j] = l_j'(x_i) of the Lagrange basis on them (K >= 2).
+    Nodes: +-1 and the roots of P_N' (N = K - 1), by Newton's method from the
+    Chebyshev-Gauss-Lobatto points; w_i = 2 / (N (N + 1) P_N(x_i)^2);
+    Dm_ij = P_N(x_i) / (P_N(x_j) (x_i - x_j)) (i != j), Dm_00 = -N (N + 1)/4 = -Dm_NN."""
+    N = K - 1
+    x = np.empty(K)
+    PN = np.empty(K)
+    for i in range(K):
+        x[i] = -math.cos(math.pi * i / N)
+    for it in range(100):
+        change = 0.0
+        for i in range(K):
+            p0 = 1.0
+            p1 = x[i]
+            for k in range(2, N + 1):
+                p0, p1 = p1, ((2 * k - 1) * x[i] * p1 - (k - 1) * p0) / k
+            if 0 < i < N:  # Newton on (1 - x^2) P_N'(x) = N (P_N-1 - x P_N)
+                dx = (x[i] * p1 - p0) / (K * p1)
+                x[i] -= dx
+                change = max(change, abs(dx))
+        if change < 1e-16:
+            break
+    for i in range(K):
+        p0 = 1.0
+        p1 = x[i]
+        for k in range(2, N + 1):
+            p0, p1 = p1, ((2 * k - 1) * x[i] * p1 - (k - 1) * p0) / k
+        PN[i] = p1
+    w = np.empty(K)
+    Dm = np.zeros((K, K))
+    for i in range(K):
+        w[i] = 2.0 / (N * K * PN[i] * PN[i])
+        for j in range(K):
+            if i != j:
+                Dm[i, j] = PN[i] / (PN[j] * (x[i] - x[j]))
+    Dm[0, 0] = -N * K / 4.0
+    Dm[N, N] = N * K / 4.0
+    return x, w, Dm
 
 
 @njit(**JIT_OPTS)
@@ -324,7 +384,7 @@ def equilibrium_inverse(code, alpha, beta, w, par, c, q, jac, lu, vec):
     return False
 
 
-@njit(**JIT_OPTS)
+@njit(**INLINE_OPTS)
 def _liquid_of(y, base, alpha, beta, code, par, ws, row, c, q):
     """c and q of the rapid-equilibrium total at y[base:base + nc]; the Newton guess is
     row ``row`` of the cache ws[1], updated with the root."""
@@ -339,64 +399,76 @@ def _liquid_of(y, base, alpha, beta, code, par, ws, row, c, q):
 
 
 @njit(**JIT_OPTS)
-def column_rhs(y, c_in, L, u, eps, D, n, code, pm, rapid, nr, pp, par, ws, dydt):
-    """dy/dt of the column (module docstring).
+def _local(y, i0, i1, code, pm, rapid, nr, eps, pp, par, ws, f):
+    """The own terms of nodes i0 .. i1 - 1: binding and intraparticle transport (the
+    particle rows of f[i S:(i + 1) S]) and the uptake sink of the bulk rows (-F dq/dt, or
+    -F (3/R_p) J); also each node's bulk liquid c into ws[0][i].  A node's terms depend on
+    its own states only.
 
-    ws = (cb (n, nc): bulk c per cell; cache (n max(m, 1), nc): Newton guesses of the
-    rapid-equilibrium recovery; shell (3 m + 3, nc): c_p, q, binding rate per shell, then
-    dq*/dc's diagonal at the surface; vec (3, nc), jac (nc, nc), lu (nc, nc): scratch)."""
+    ws = (cb (nodes, nc): bulk c per node; cache (nodes mm, nc): Newton guesses of the
+    rapid-equilibrium recovery; sh (2, nc), vec (3, nc), jac (nc, nc), lu (nc, nc):
+    scratch; the transport's tb (nodes, nc), gg (nodes, nc) and fo (nc); then per binding
+    site (row i mm + j: node i, shell j; mm = max(shells, 1)) its liquid CV, loading QV and
+    binding rate RV (nodes mm, nc), and per node dq*/dc's diagonal at the bead surface
+    (nodes, nc)).  The binding rates of all rows come from one ``kinetic_rates`` call."""
     nc = par.shape[1]
     S = states_per_cell(pm, nc, nr, rapid)
     m = n_shells(pm, nr)
-    ob = S - nc  # offset of the bulk states in a cell
-    dz = L / n
+    ob = S - nc  # offset of the bulk states in a node
     F = (1.0 - eps) / eps
     cb = ws[0]
-    sh = ws[2]
     jac = ws[4]
+    CV = ws[9]
+    QV = ws[10]
+    RV = ws[11]
+    dqs = ws[12]
     eps_p = pp[0]
     R = pp[1]
     bs = nc if rapid else 2 * nc  # states per shell
-    mm = max(m, 1)  # binding sites per cell: the bulk (SOLID) or the shells
+    mm = max(m, 1)  # binding sites per node: the bulk (SOLID) or the shells
     alpha = 1.0 if pm == SOLID else eps_p  # w = alpha c + beta q*(c) (rapid equilibrium)
     beta = F if pm == SOLID else 1.0 - eps_p
-    for i in range(n):
-        base = i * S
-        for j in range(mm):  # liquid (sh[j]), loading (sh[mm + j]), rate (sh[2 mm + j])
-            sb = base + j * bs
+    dr = R / mm
+    lq = nc if pm == SOLID else 0  # offset of the liquid in a kinetic shell (SOLID: q, c)
+    for i in range(i0, i1):
+        for j in range(mm):
+            sb = i * S + j * bs
+            row = i * mm + j
             if rapid:
-                _liquid_of(y, sb, alpha, beta, code, par, ws, i * mm + j, sh[j], sh[mm + j])
+                _liquid_of(y, sb, alpha, beta, code, par, ws, row, CV[row], QV[row])
             else:
-                lq = nc if pm == SOLID else 0  # offset of the liquid (SOLID: q, then c)
                 for k in range(nc):
-                    sh[j, k] = y[sb + lq + k]
-                    sh[mm + j, k] = y[sb + nc - lq + k]
-                kinetic_rate(code, sh[j], sh[mm + j], par, sh[2 * mm + j])
+                    CV[row, k] = y[sb + lq + k]
+                    QV[row, k] = y[sb + nc - lq + k]
+        if rapid and pm == GRM:  # dq*_k/dc_k at the outermost shell (its last Newton matrix)
+            for k in range(nc):
+                dqs[i, k] = (jac[k, k] - eps_p) / (1.0 - eps_p)
+    if not rapid:
+        kinetic_rates(code, CV, QV, par, RV, i0 * mm, i1 * mm)
+    for i in range(i0, i1):
+        base = i * S
+        r0 = i * mm  # the node's first binding site
         if pm == SOLID:
             for k in range(nc):
-                cb[i, k] = sh[0, k]
+                cb[i, k] = CV[r0, k]
                 if rapid:
-                    dydt[base + k] = 0.0
+                    f[base + k] = 0.0
                 else:
-                    dydt[base + k] = sh[2, k]
-                    dydt[base + nc + k] = -F * sh[2, k]
+                    f[base + k] = RV[r0, k]
+                    f[base + nc + k] = -F * RV[r0, k]
             continue
         for k in range(nc):
             cb[i, k] = y[base + ob + k]
-        if rapid and pm == GRM:  # dq*_k/dc_k at the outermost shell (its last Newton matrix)
-            for k in range(nc):
-                sh[3 * m, k] = (jac[k, k] - eps_p) / (1.0 - eps_p)
-        dr = R / m
         for k in range(nc):
             kf = par[P_FILM, k]
             if pm == PORES:
-                flux = kf * (cb[i, k] - sh[m - 1, k])
+                flux = kf * (cb[i, k] - CV[r0 + m - 1, k])
             else:
                 De = eps_p * par[P_DP, k]
                 if rapid:
-                    De += (1.0 - eps_p) * par[P_DS, k] * sh[3 * m, k]
-                flux = (cb[i, k] - sh[m - 1, k]) / (1.0 / kf + 0.5 * dr / De)
-            dydt[base + ob + k] = -F * 3.0 / R * flux
+                    De += (1.0 - eps_p) * par[P_DS, k] * dqs[i, k]
+                flux = (cb[i, k] - CV[r0 + m - 1, k]) / (1.0 / kf + 0.5 * dr / De)
+            f[base + ob + k] = -F * 3.0 / R * flux
             pore_in = flux  # inward flux through the outer face of shell j
             surf_in = 0.0
             for j in range(m - 1, -1, -1):
@@ -405,40 +477,119 @@ def column_rhs(y, c_in, L, u, eps, D, n, code, pm, rapid, nr, pp, par, ws, dydt)
                 pore_out = 0.0
                 surf_out = 0.0
                 if j > 0:
-                    pore_out = eps_p * par[P_DP, k] * (sh[j, k] - sh[j - 1, k]) / dr
+                    pore_out = eps_p * par[P_DP, k] * (CV[r0 + j, k] - CV[r0 + j - 1, k]) / dr
                     surf_out = ((1.0 - eps_p) * par[P_DS, k]
-                                * (sh[m + j, k] - sh[m + j - 1, k]) / dr)
+                                * (QV[r0 + j, k] - QV[r0 + j - 1, k]) / dr)
                 geo = 3.0 / (r_out ** 3 - r_in ** 3)
                 div_p = geo * (r_out * r_out * pore_in - r_in * r_in * pore_out)
                 div_s = geo * (r_out * r_out * surf_in - r_in * r_in * surf_out)
                 sb = base + j * bs
                 if rapid:
-                    dydt[sb + k] = div_p + div_s
+                    f[sb + k] = div_p + div_s
                 else:
-                    rate = sh[2 * m + j, k]
-                    dydt[sb + nc + k] = rate + div_s / (1.0 - eps_p)
-                    dydt[sb + k] = (div_p - (1.0 - eps_p) * rate) / eps_p
+                    rate = RV[r0 + j, k]
+                    f[sb + nc + k] = rate + div_s / (1.0 - eps_p)
+                    f[sb + k] = (div_p - (1.0 - eps_p) * rate) / eps_p
                 pore_in = pore_out
                 surf_in = surf_out
+
+
+@njit(**JIT_OPTS)
+def _transport(cb, c_in, L, u, D, n, K, dgw, dgD, tb, gg, fo):
+    """Axial advection-dispersion of the bulk liquid cb (nodes, nc): dc/dt into tb, the
+    outflux u c(L) into fo (mol/m^2/s per unit interstitial area).
+
+    K = 1, finite volumes (n cells of dz = L/n): face flux u c_face - D (c_i+1 - c_i)/dz,
+    c_face the upwind cell plus a Koren-limited half slope; inlet face u c_in (Danckwerts);
+    outlet face u c_L (``outlet_from_cells``); dc_i/dt = (flux_in - flux_out)/dz.
+
+    K >= 2, discontinuous Galerkin spectral elements (n elements of K Lagrange nodes on the
+    LGL points, J = dz/2; weights dgw, differentiation matrix dgD from ``lgl``), strong
+    form with the dispersion written first order through g = dc/dz (Bassi-Rebay):
+        g = (1/J) [Dm c + e_N (c*_R - c_N)/w_N - e_0 (c*_L - c_0)/w_0],
+        f = u c - D g,
+        dc/dt = -(1/J) [Dm f + e_N (f*_R - f_N)/w_N - e_0 (f*_L - f_0)/w_0],
+    interface values c* = mean of the two sides, f* = u c(upwind) - D mean(g); inlet
+    f* = u c_in (Danckwerts), c* = c_0; outlet f* = u c_N (dc/dz = 0), c* = c_N.  Summed
+    with the weights J w_i the element terms telescope: the scheme is conservative, and
+    exact (spectral) for smooth solutions."""
+    nn = cb.shape[0]
+    nc = cb.shape[1]
+    dz = L / n
     for k in range(nc):
-        flux_in = u * c_in[k]  # Danckwerts: advective + dispersive flux at z = 0
-        for f in range(1, n + 1):
-            i = f - 1  # upwind cell of face f
-            ci = cb[i, k]
-            if f == n:
-                cl = ci if n < 3 else outlet_from_cells(ci, cb[n - 2, k], cb[n - 3, k])
-                flux_out = u * cl
-                dydt[n * S + k] = flux_out
+        if K == 1:
+            flux_in = u * c_in[k]
+            for f in range(1, n + 1):
+                i = f - 1  # upwind cell of face f
+                ci = cb[i, k]
+                if f == n:
+                    cl = ci if n < 3 else outlet_from_cells(ci, cb[n - 2, k], cb[n - 3, k])
+                    flux_out = u * cl
+                    fo[k] = flux_out
+                else:
+                    cd = cb[i + 1, k]
+                    cu = cb[i - 1, k] if i > 0 else c_in[k]
+                    down = cd - ci
+                    face = ci
+                    if down != 0.0:
+                        face = ci + 0.5 * koren((ci - cu) / down) * down
+                    flux_out = u * face - D * down / dz
+                tb[i, k] = (flux_in - flux_out) / dz
+                flux_in = flux_out
+            continue
+        inv = 2.0 / dz
+        N = K - 1
+        for e in range(n):
+            o = e * K
+            for j in range(K):
+                s = 0.0
+                for l in range(K):
+                    s += dgD[j, l] * cb[o + l, k]
+                gg[o + j, k] = s
+            if e > 0:
+                gg[o, k] -= (0.5 * (cb[o - 1, k] + cb[o, k]) - cb[o, k]) / dgw[0]
+            if e < n - 1:
+                gg[o + N, k] += (0.5 * (cb[o + N, k] + cb[o + K, k]) - cb[o + N, k]) / dgw[N]
+            for j in range(K):
+                gg[o + j, k] *= inv
+        for e in range(n):
+            o = e * K
+            if e == 0:
+                fl = u * c_in[k]
             else:
-                cd = cb[i + 1, k]
-                cu = cb[i - 1, k] if i > 0 else c_in[k]
-                down = cd - ci
-                face = ci
-                if down != 0.0:
-                    face = ci + 0.5 * koren((ci - cu) / down) * down
-                flux_out = u * face - D * down / dz
-            dydt[i * S + ob + k] += (flux_in - flux_out) / dz
-            flux_in = flux_out
+                fl = u * cb[o - 1, k] - 0.5 * D * (gg[o - 1, k] + gg[o, k])
+            if e == n - 1:
+                fr = u * cb[o + N, k]
+                fo[k] = fr
+            else:
+                fr = u * cb[o + N, k] - 0.5 * D * (gg[o + N, k] + gg[o + K, k])
+            for j in range(K):
+                s = 0.0
+                for l in range(K):
+                    s += dgD[j, l] * (u * cb[o + l, k] - D * gg[o + l, k])
+                if j == N:
+                    s += (fr - (u * cb[o + N, k] - D * gg[o + N, k])) / dgw[N]
+                if j == 0:
+                    s -= (fl - (u * cb[o, k] - D * gg[o, k])) / dgw[0]
+                tb[o + j, k] = -inv * s
+
+
+@njit(**JIT_OPTS)
+def column_rhs(y, c_in, L, u, eps, D, n, K, code, pm, rapid, nr, pp, par, dgw, dgD, ws, dydt):
+    """dy/dt of the column (module docstring): every node's ``_local`` terms plus the
+    bulk's ``_transport``; the last nc rates are the outfluxes."""
+    nc = par.shape[1]
+    S = states_per_cell(pm, nc, nr, rapid)
+    nn = n * K
+    _local(y, 0, nn, code, pm, rapid, nr, eps, pp, par, ws, dydt)
+    tb = ws[6]
+    fo = ws[8]
+    _transport(ws[0], c_in, L, u, D, n, K, dgw, dgD, tb, ws[7], fo)
+    for i in range(nn):
+        for k in range(nc):
+            dydt[i * S + S - nc + k] += tb[i, k]
+    for k in range(nc):
+        dydt[nn * S + k] = fo[k]
 
 
 @njit(**JIT_OPTS)
@@ -468,45 +619,189 @@ def cell_physical(y, base, i, code, pm, rapid, nr, eps, pp, par, ws, out, o):
 
 
 @njit(**JIT_OPTS)
-def _jacobian(y, f0, c_in, L, u, eps, D, n, code, pm, rapid, nr, pp, par, ws, kl, ku, yp, fp,
-              jb):
-    """Banded finite-difference Jacobian jb[i, j - i + kl] = df_i/dy_j, by column groups.
-
-    A particle state of cell i (offset < S - nc) acts on cell i's rows only, so one
-    perturbation covers that offset in every cell; a bulk state of cell i acts on cells
-    i - 1 .. i + 2 (and the outflows), so cells four apart share one: S + 3 nc right-hand
-    sides per Jacobian instead of kl + ku + 1 for plain band grouping (the outflow states
-    act on nothing).  Returns the number of right-hand sides evaluated."""
+def _jacobian(y, c_in, L, u, eps, D, n, K, code, pm, rapid, nr, pp, par, dgw, dgD, ws, jw):
+    """Finite-difference Jacobian in blocks (see ``_factor``), from the two parts of the
+    right-hand side.  ``_local`` depends on one node's states: each of a node's S states is
+    perturbed in turn and only that node re-evaluated (S sweeps over the bed in all).  The
+    transport depends on the bulk liquid only: a bulk state of node j moves the rates of
+    the cells j - 1 .. j + 2 (finite volumes) or of the elements next to j's (DG), so nodes
+    4 cells or 3 elements apart are perturbed together (nc x 4, or nc x 3 K, transport
+    evaluations).  Returns the work in right-hand-side equivalents."""
+    jpp, jpb, jbp, jbb, jout = jw[0], jw[1], jw[2], jw[3], jw[4]
+    f0, fp, yp, cbp, tbp, fop = jw[10], jw[11], jw[12], jw[13], jw[14], jw[15]
     nc = par.shape[1]
     S = states_per_cell(pm, nc, nr, rapid)
-    ob = S - nc
-    jb[:, :] = 0.0
-    n_eval = 0
-    for o in range(S):
-        stride = 1 if o < ob else 4
-        for g in range(min(stride, n)):
-            yp[:] = y
-            for i in range(g, n, stride):
-                j = i * S + o
+    Sp = S - nc
+    nn = n * K
+    klb, kub = bulk_band(nc, K)
+    cb = ws[0]
+    jbb[:, :] = 0.0
+    jout[:, :] = 0.0
+    for x in range(y.shape[0]):
+        yp[x] = y[x]
+    _local(y, 0, nn, code, pm, rapid, nr, eps, pp, par, ws, f0)
+    for i in range(nn):
+        for k in range(nc):
+            cbp[i, k] = cb[i, k]
+    tb0 = ws[6]
+    fo0 = ws[8]
+    _transport(cbp, c_in, L, u, D, n, K, dgw, dgD, tb0, ws[7], fo0)
+    # local part: node by node
+    if not (pm == SOLID and rapid):
+        for i in range(nn):
+            base = i * S
+            for o in range(S):
+                j = base + o
                 yp[j] = y[j] + 1e-7 * max(abs(y[j]), 1e-3)
-            column_rhs(yp, c_in, L, u, eps, D, n, code, pm, rapid, nr, pp, par, ws, fp)
-            n_eval += 1
-            for i in range(g, n, stride):
-                j = i * S + o
                 dj = yp[j] - y[j]
-                if o < ob:
-                    lo = i * S
-                    hi = lo + S
+                _local(yp, i, i + 1, code, pm, rapid, nr, eps, pp, par, ws, fp)
+                yp[j] = y[j]
+                for r in range(Sp):
+                    v = (fp[base + r] - f0[base + r]) / dj
+                    if o < Sp:
+                        jpp[i * Sp + r, o] = v
+                    else:
+                        jpb[i * Sp + r, o - Sp] = v
+                for k in range(nc):
+                    v = (fp[base + Sp + k] - f0[base + Sp + k]) / dj
+                    if o < Sp:
+                        jbp[i * nc + k, o] = v
+                    else:
+                        jbb[i * nc + k, (o - Sp) - k + klb] += v
+            _local(y, i, i + 1, code, pm, rapid, nr, eps, pp, par, ws, fp)  # restore caches
+    # transport part: bulk states in groups
+    stride = 4 if K == 1 else 3 * K
+    reach_lo = 1 if K == 1 else K  # nodes before j whose rates j moves (DG: whole elements)
+    mm = max(n_shells(pm, nr), 1)
+    F = (1.0 - eps) / eps
+    sh = ws[2]
+    for k in range(nc):
+        for g in range(min(stride, nn)):
+            for j in range(g, nn, stride):
+                yj = y[j * S + Sp + k]
+                yp[j * S + Sp + k] = yj + 1e-7 * max(abs(yj), 1e-3)
+                if pm == SOLID and rapid:  # the liquid of the perturbed total
+                    _liquid_of(yp, j * S, 1.0, F, code, par, ws, j * mm, sh[0], sh[1])
+                    for k2 in range(nc):
+                        cbp[j, k2] = sh[0, k2]
                 else:
-                    lo = max(0, (i - 1) * S)
-                    hi = min(n * S, (i + 3) * S)
-                    if i >= n - 3:
-                        hi = n * S + nc
-                lo = max(lo, j - ku)
-                hi = min(hi, j + kl + 1)
-                for r in range(lo, hi):
-                    jb[r, j - r + kl] = (fp[r] - f0[r]) / dj
-    return n_eval
+                    cbp[j, k] = yp[j * S + Sp + k]
+            _transport(cbp, c_in, L, u, D, n, K, dgw, dgD, tbp, ws[7], fop)
+            for j in range(g, nn, stride):
+                dj = yp[j * S + Sp + k] - y[j * S + Sp + k]
+                yp[j * S + Sp + k] = y[j * S + Sp + k]
+                if K == 1:
+                    lo = j - reach_lo
+                    hi = j + 3
+                else:
+                    e = j // K
+                    lo = (e - 1) * K
+                    hi = (e + 2) * K
+                for r in range(max(lo, 0), min(hi, nn)):
+                    for k2 in range(nc):
+                        col = j * nc + k - (r * nc + k2)
+                        if -klb <= col <= kub:
+                            jbb[r * nc + k2, col + klb] += (tbp[r, k2] - tb0[r, k2]) / dj
+                if j >= nn - 3:
+                    for k2 in range(nc):
+                        jout[k2, (nn - 1 - j) * nc + k] = (fop[k2] - fo0[k2]) / dj
+                for k2 in range(nc):
+                    cbp[j, k2] = cb[j, k2]
+            if pm == SOLID and rapid:  # restore the Newton guesses of the perturbed nodes
+                for j in range(g, nn, stride):
+                    _liquid_of(y, j * S, 1.0, F, code, par, ws, j * mm, sh[0], sh[1])
+    return S + nc * min(stride, nn)
+
+
+@njit(**JIT_OPTS)
+def _factor(c, pm, nc, nr, rapid, K, jw):
+    """Factor the iteration matrix M = I - c J without ever forming it as one band.
+
+    Per node, J has a particle block Jpp (Sp x Sp, banded: shells see their neighbours),
+    the couplings Jpb (particle rows, the node's bulk columns) and Jbp, and the bulk sees
+    the bulk of nearby nodes through the band Jbb (``bulk_band``).  Each node's particle
+    block A = I - c Jpp is factored (banded LU) and eliminated: X = A^-1 (-c Jpb), and
+    the bulk system becomes the Schur complement I - c Jbb + c Jbp X, changed only on the
+    node's nc x nc diagonal block; it is factored as one band of nc states per node.  Cost
+    per node: O(Sp kl_p^2) + O(Sp nc kl_p) + the bulk band's O(nc^3 K^2) -- linear in the
+    number of nodes and the shells, instead of O(S^3) per node for the full band.
+    Returns 0, or 1 if a block is singular."""
+    jpp, jpb, jbp, jbb = jw[0], jw[1], jw[2], jw[3]
+    app, pivp, X, abb, pivb, col = jw[5], jw[6], jw[7], jw[8], jw[9], jw[16]
+    nn = X.shape[0]
+    Sp = X.shape[1]
+    klp, kup = particle_band(pm, nc, nr, rapid)
+    klb, kub = bulk_band(nc, K)
+    for r in range(abb.shape[0]):
+        for x in range(abb.shape[1]):
+            abb[r, x] = 0.0
+        for x in range(klb + kub + 1):
+            abb[r, x] = -c * jbb[r, x]
+        abb[r, klb] += 1.0
+    for i in range(nn):  # app, pivp: the nodes' Sp-row band matrices one after another
+        r0 = i * Sp
+        for r in range(Sp):
+            for x in range(app.shape[1]):
+                app[r0 + r, x] = 0.0
+            for cc in range(max(0, r - klp), min(Sp, r + kup + 1)):
+                app[r0 + r, cc - r + klp] = -c * jpp[r0 + r, cc]
+            app[r0 + r, klp] += 1.0
+        if Sp == 0:
+            continue
+        if band_lu(app, klp, kup, pivp, r0, Sp) != 0:
+            return 1
+        for k in range(nc):
+            for r in range(Sp):
+                col[r] = -c * jpb[r0 + r, k]
+            band_solve(app, klp, kup, pivp, r0, Sp, col, 0)
+            for r in range(Sp):
+                X[i, r, k] = col[r]
+        for k in range(nc):
+            for k2 in range(nc):
+                s = 0.0
+                for r in range(Sp):
+                    s += jbp[i * nc + k, r] * X[i, r, k2]
+                abb[i * nc + k, k2 - k + klb] += c * s
+    return 0 if band_lu(abb, klb, kub, pivb, 0, nn * nc) == 0 else 1
+
+
+@njit(**JIT_OPTS)
+def _lsolve(c, pm, nc, nr, rapid, K, jw, b):
+    """Solve M x = b in place with the factors of ``_factor``: each node's particle
+    right-hand side through its block, the bulk through the Schur band, back-substitution
+    x_p = A^-1 b_p - X x_b; then the outflow rows, x_out = b_out + c Jout x_b."""
+    jbp, jout = jw[2], jw[4]
+    app, pivp, X, abb, pivb, rb = jw[5], jw[6], jw[7], jw[8], jw[9], jw[17]
+    nn = X.shape[0]
+    Sp = X.shape[1]
+    S = Sp + nc
+    klp, kup = particle_band(pm, nc, nr, rapid)
+    klb, kub = bulk_band(nc, K)
+    for i in range(nn):
+        base = i * S
+        if Sp > 0:
+            band_solve(app, klp, kup, pivp, i * Sp, Sp, b, base)
+        for k in range(nc):
+            s = b[base + Sp + k]
+            for r in range(Sp):
+                s += c * jbp[i * nc + k, r] * b[base + r]
+            rb[i * nc + k] = s
+    band_solve(abb, klb, kub, pivb, 0, nn * nc, rb, 0)
+    for i in range(nn):
+        base = i * S
+        for k in range(nc):
+            b[base + Sp + k] = rb[i * nc + k]
+        for r in range(Sp):
+            s = 0.0
+            for k in range(nc):
+                s += X[i, r, k] * rb[i * nc + k]
+            b[base + r] -= s
+    for k in range(nc):
+        s = b[nn * S + k]
+        for a in range(min(3, nn)):
+            for k2 in range(nc):
+                s += c * jout[k, a * nc + k2] * rb[(nn - 1 - a) * nc + k2]
+        b[nn * S + k] = s
 
 
 @njit(**JIT_OPTS)
@@ -572,37 +867,47 @@ def _rescale(Dd, order, factor, R, U, RU, tmp):
 
 
 @njit(**JIT_OPTS)
-def run_column(L, u_sec, eps, D, n, code, pm, rapid, nr, pp, par, t_sec, c_sec, c_end, c_init,
-               q_init, t_out, t_prof, rtol, atol, scale, c_out, prof_out, y_end, stats):
+def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_sec, c_end,
+               c_init, q_init, t_out, t_prof, rtol, atol, scale, c_out, prof_out, y_end, stats):
     """Integrate one column through the inlet sections, from a bed whose liquid holds
     c_init and whose solid holds q_init everywhere (a clean bed: zeros; a resin in its
     counter-ion form: q_init = binding.equilibrium of its regenerant).
 
-    ``pm`` is SOLID, PORES or GRM (``nr`` radial shells; ignored otherwise), ``rapid`` 1
+    The bed is n finite-volume cells (K = 1) or n DG elements of K nodes (polynomial
+    degree K - 1); ``pm`` is SOLID, PORES or GRM (``nr`` radial shells; ignored otherwise), ``rapid`` 1
     for binding in rapid equilibrium, 0 for kinetic binding; par[N_PAR, nc] holds the
     binding rows and k_f, D_p, D_s.
 
     Section s runs from t_sec[s] to t_sec[s + 1] at interstitial velocity u_sec[s] with an
     inlet ramped linearly from c_sec[s, :] to c_end[s, :] (equal: piecewise constant;
     len(t_sec) = n_sections + 1).  Fills c_out[k_t, k] (outlet,
-    mol/m3) at t_out, y_end (final state in the physical layout, n P values, then the
+    mol/m3) at t_out, y_end (final state in the physical layout, n K P values, then the
     integrated outflows), stats = [accepted, rejected, rhs, jacobians, t reached].
-    ``scale`` (n S + nc, see ``atol_scale``) sets atol per state (atol * scale).
-    prof_out[k, :] holds the n cells in the physical layout (n P values) at t_prof[k]
+    ``scale`` (n K S + nc, see ``atol_scale``) sets atol per state (atol * scale).
+    prof_out[k, :] holds the n K nodes in the physical layout (n K P values) at t_prof[k]
     (sorted; may be empty): in-bed profiles.
 
     Integrator: variable-order (1-5), variable-step numerical differentiation formulas
     (NDF; Shampine & Reichelt, SIAM J. Sci. Comput. 18 (1997) 1-22) in difference form,
-    with a simplified Newton iteration on the banded iteration matrix I - h/alpha J; the
-    banded finite-difference Jacobian is refreshed only when Newton fails.  Each section
+    with a simplified Newton iteration on the iteration matrix I - h/alpha J, factored
+    node by node (``_factor``); the finite-difference Jacobian (``_jacobian``) is refreshed
+    only when Newton fails.  Each section
     restarts at order 1 (the inlet jumps); outputs come from the interpolating polynomial.
     """
     nc = par.shape[1]
     S = states_per_cell(pm, nc, nr, rapid)
+    Sp = S - nc
     P = physical_per_cell(pm, nc, nr)
     m = n_shells(pm, nr)
-    N = n * S + nc
-    kl, ku = bandwidths(pm, nc, nr, rapid)
+    nn = n * K
+    N = nn * S + nc
+    klp, kup = particle_band(pm, nc, nr, rapid)
+    klb, kub = bulk_band(nc, K)
+    if K >= 2:
+        dgx, dgw, dgD = lgl(K)
+    else:
+        dgw = np.ones(1)
+        dgD = np.zeros((1, 1))
     y = np.zeros(N)
     f = np.zeros(N)
     d = np.zeros(N)
@@ -617,11 +922,21 @@ def run_column(L, u_sec, eps, D, n, code, pm, rapid, nr, pp, par, t_sec, c_sec, 
     R = np.zeros((MAX_ORDER + 1, MAX_ORDER + 1))
     U = np.zeros((MAX_ORDER + 1, MAX_ORDER + 1))
     RU = np.zeros((MAX_ORDER + 1, MAX_ORDER + 1))
-    jb = np.zeros((N, 2 * kl + ku + 1))
-    ab = np.zeros((N, 2 * kl + ku + 1))
-    piv = np.zeros(N, np.int64)
-    ws = (np.zeros((n, nc)), np.zeros((n * max(m, 1), nc)), np.zeros((3 * m + 3, nc)),
-          np.zeros((3, nc)), np.zeros((nc, nc)), np.zeros((nc, nc)))
+    # Jacobian blocks and factors (``_jacobian``, ``_factor``, ``_lsolve``)
+    # (Jpp, Jpb, Jbp, Jbb, Jout; the factors app, pivp, X, abb, pivb; scratch f0, fp, yp,
+    # cbp, tbp, fop, col, rb); the nodes' particle blocks lie one after another in rows
+    jw = (np.zeros((nn * Sp, Sp)), np.zeros((nn * Sp, nc)), np.zeros((nn * nc, Sp)),
+          np.zeros((nn * nc, klb + kub + 1)), np.zeros((nc, 3 * nc)),
+          np.zeros((nn * Sp, 2 * klp + kup + 1)), np.zeros(nn * Sp, np.int64),
+          np.zeros((nn, Sp, nc)), np.zeros((nn * nc, 2 * klb + kub + 1)),
+          np.zeros(nn * nc, np.int64), np.zeros(N), np.zeros(N), np.zeros(N),
+          np.zeros((nn, nc)), np.zeros((nn, nc)), np.zeros(nc), np.zeros(max(Sp, 1)),
+          np.zeros(nn * nc))
+    sites = nn * max(m, 1)  # binding sites: a node's bulk (SOLID) or its shells
+    ws = (np.zeros((nn, nc)), np.zeros((sites, nc)), np.zeros((2, nc)), np.zeros((3, nc)),
+          np.zeros((nc, nc)), np.zeros((nc, nc)), np.zeros((nn, nc)), np.zeros((nn, nc)),
+          np.zeros(nc), np.zeros((sites, nc)), np.zeros((sites, nc)), np.zeros((sites, nc)),
+          np.zeros((nn, nc)))
     y3 = np.zeros(3 * S)
     phys = np.zeros(P)
     c3 = np.zeros((3, nc))
@@ -638,15 +953,15 @@ def run_column(L, u_sec, eps, D, n, code, pm, rapid, nr, pp, par, t_sec, c_sec, 
         for k in range(nc):
             c_out[k_out, k] = c_init[k]
         k_out += 1
-    fill_cells(pm, rapid, nr, n, eps, pp, c_init, q_init, y)
-    for i in range(n):
+    fill_cells(pm, rapid, nr, nn, eps, pp, c_init, q_init, y)
+    for i in range(nn):
         for r in range(max(m, 1)):  # Newton guesses of the rapid-equilibrium recovery
             for k in range(nc):
                 ws[1][i * max(m, 1) + r, k] = c_init[k]
     k_prof = 0
     n_prof = t_prof.shape[0]
     while k_prof < n_prof and t_prof[k_prof] <= t:
-        for i in range(n):
+        for i in range(nn):
             cell_physical(y, i * S, i, code, pm, rapid, nr, eps, pp, par, ws, prof_out[k_prof],
                           i * P)
         k_prof += 1
@@ -657,10 +972,10 @@ def run_column(L, u_sec, eps, D, n, code, pm, rapid, nr, pp, par, t_sec, c_sec, 
         u = u_sec[s]
         t_bound = t_sec[s + 1]
         _inlet(c_sec, c_end, t_sec, s, t, c_in)
-        column_rhs(y, c_in, L, u, eps, D, n, code, pm, rapid, nr, pp, par, ws, f)
+        column_rhs(y, c_in, L, u, eps, D, n, K, code, pm, rapid, nr, pp, par, dgw, dgD, ws, f)
         n_rhs += 1
-        n_rhs += _jacobian(y, f, c_in, L, u, eps, D, n, code, pm, rapid, nr, pp, par, ws, kl,
-                           ku, yp, fp, jb)
+        n_rhs += _jacobian(y, c_in, L, u, eps, D, n, K, code, pm, rapid, nr, pp, par, dgw, dgD,
+                           ws, jw)
         n_jac += 1
         current_jac = True
         if h <= 0.0:
@@ -702,11 +1017,7 @@ def run_column(L, u_sec, eps, D, n, code, pm, rapid, nr, pp, par, t_sec, c_sec, 
                 psi[i] = acc / ALPHA[order]
             c = h / ALPHA[order]
             if not lu_ok or c != c_lu:
-                for i in range(N):
-                    for m in range(ab.shape[1]):
-                        ab[i, m] = -c * jb[i, m]
-                    ab[i, kl] += 1.0
-                if band_lu(ab, kl, ku, piv) != 0:
+                if _factor(c, pm, nc, nr, rapid, K, jw) != 0:
                     status = STATUS_SINGULAR
                     break
                 lu_ok = True
@@ -721,11 +1032,12 @@ def run_column(L, u_sec, eps, D, n, code, pm, rapid, nr, pp, par, t_sec, c_sec, 
             for it in range(NEWTON_MAXITER):
                 n_iter = it + 1
                 _inlet(c_sec, c_end, t_sec, s, t_new, c_in)
-                column_rhs(y, c_in, L, u, eps, D, n, code, pm, rapid, nr, pp, par, ws, f)
+                column_rhs(y, c_in, L, u, eps, D, n, K, code, pm, rapid, nr, pp, par, dgw, dgD,
+                           ws, f)
                 n_rhs += 1
                 for i in range(N):
                     dy[i] = c * f[i] - psi[i] - d[i]
-                band_solve(ab, kl, ku, piv, dy)
+                _lsolve(c, pm, nc, nr, rapid, K, jw, dy)
                 dy_norm = _rms(dy, sc)
                 if not np.isfinite(dy_norm):
                     break
@@ -748,12 +1060,8 @@ def run_column(L, u_sec, eps, D, n, code, pm, rapid, nr, pp, par, t_sec, c_sec, 
                     n_equal = 0
                     n_rej += 1
                 else:
-                    column_rhs(ypred, c_in, L, u, eps, D, n, code, pm, rapid, nr, pp, par, ws,
-                               fp)
-                    for i in range(N):
-                        f[i] = fp[i]
-                    n_rhs += 1 + _jacobian(ypred, f, c_in, L, u, eps, D, n, code, pm, rapid, nr,
-                                           pp, par, ws, kl, ku, yp, fp, jb)
+                    n_rhs += _jacobian(ypred, c_in, L, u, eps, D, n, K, code, pm, rapid, nr, pp,
+                                       par, dgw, dgD, ws, jw)
                     n_jac += 1
                     current_jac = True
                 lu_ok = False
@@ -789,8 +1097,8 @@ def run_column(L, u_sec, eps, D, n, code, pm, rapid, nr, pp, par, t_sec, c_sec, 
             # outputs in (t_old, t] from the interpolating polynomial of this step
             while k_out < n_out and t_out[k_out] <= t:
                 tq = t_out[k_out]
-                for mm in range(3):  # the last three cells: their bulk c at tq
-                    cell = max(n - 1 - mm, 0)
+                for mm in range(3 if K == 1 else 1):  # the last cells' (node's) c at tq
+                    cell = max(nn - 1 - mm, 0)
                     for x in range(S):
                         y3[mm * S + x] = _interpolate(Dd, order, t, h, tq, cell * S + x)
                     cell_physical(y3, mm * S, cell, code, pm, rapid, nr, eps, pp, par, ws,
@@ -798,14 +1106,14 @@ def run_column(L, u_sec, eps, D, n, code, pm, rapid, nr, pp, par, t_sec, c_sec, 
                     for k in range(nc):
                         c3[mm, k] = phys[k]
                 for k in range(nc):
-                    c_out[k_out, k] = (c3[0, k] if n < 3 else
+                    c_out[k_out, k] = (c3[0, k] if n < 3 or K > 1 else
                                        outlet_from_cells(c3[0, k], c3[1, k], c3[2, k]))
                 k_out += 1
             while k_prof < n_prof and t_prof[k_prof] <= t:
                 tq = t_prof[k_prof]
                 for i in range(N):
                     yp[i] = _interpolate(Dd, order, t, h, tq, i)
-                for i in range(n):
+                for i in range(nn):
                     cell_physical(yp, i * S, i, code, pm, rapid, nr, eps, pp, par, ws,
                                   prof_out[k_prof], i * P)
                 k_prof += 1
@@ -844,10 +1152,10 @@ def run_column(L, u_sec, eps, D, n, code, pm, rapid, nr, pp, par, t_sec, c_sec, 
             y[i] = Dd[0, i]
         if status != STATUS_OK:
             break
-    for i in range(n):
+    for i in range(nn):
         cell_physical(y, i * S, i, code, pm, rapid, nr, eps, pp, par, ws, y_end, i * P)
     for k in range(nc):
-        y_end[n * P + k] = y[n * S + k]
+        y_end[nn * P + k] = y[nn * S + k]
     stats[0] = n_acc
     stats[1] = n_rej
     stats[2] = n_rhs
@@ -857,12 +1165,12 @@ def run_column(L, u_sec, eps, D, n, code, pm, rapid, nr, pp, par, t_sec, c_sec, 
 
 
 @njit(**PARALLEL_OPTS)
-def run_column_many(L, u_sec, eps, D, n, code, pm, rapid, nr, pp, par, t_sec, c_sec, c_end,
+def run_column_many(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_sec, c_end,
                     c_init, q_init, t_out, t_prof, rtol, atol, scale, c_out, prof_out, y_end,
                     stats, status):
     """``run_column`` over the leading (case) axis of every array, in parallel."""
     for s in prange(L.shape[0]):
-        status[s] = run_column(L[s], u_sec[s], eps[s], D[s], n, code, pm, rapid, nr, pp[s],
+        status[s] = run_column(L[s], u_sec[s], eps[s], D[s], n, K, code, pm, rapid, nr, pp[s],
                                par[s], t_sec[s], c_sec[s], c_end[s], c_init[s], q_init[s],
                                t_out[s], t_prof[s], rtol, atol, scale[s], c_out[s], prof_out[s],
                                y_end[s], stats[s])

@@ -18,7 +18,7 @@ F = (1 - EPS) / EPS
 
 
 def simulate(u, D, n, code, params, c0, t_end, outputs=401, rtol=1e-7, atol=1e-9,
-             pores=None, c_init=None, capacity=None, pm=None, rapid=0, nr=1):
+             pores=None, c_init=None, capacity=None, pm=None, rapid=0, nr=1, K=1):
     """Step feed c0 (one value per component) into the bed; outlet and mass balance.
     ``pores = (eps_p, R_p)`` selects the lumped rate model with pores (or ``pm``, e.g. the
     general rate model with ``nr`` shells); ``rapid = 1`` binding in rapid equilibrium;
@@ -42,36 +42,38 @@ def simulate(u, D, n, code, params, c0, t_end, outputs=401, rtol=1e-7, atol=1e-9
     t_out = np.linspace(0.0, t_end, outputs)
     S = kc.states_per_cell(pm, nc, nr, rapid)
     P = kc.physical_per_cell(pm, nc, nr)
-    scale = np.ones(n * S + nc)
+    nn = n * K  # axial nodes
+    scale = np.ones(nn * S + nc)
     q_scale = np.maximum(np.maximum(par[bd.P_QMAX], par[bd.P_H] * c_sec[0]), q_init) + 1e-30
     if capacity is not None:
         q_scale[:] = capacity
-    kc.atol_scale(pm, rapid, nr, n, EPS, pp, np.ones(nc), q_scale,
+    kc.atol_scale(pm, rapid, nr, nn, EPS, pp, np.ones(nc), q_scale,
                   u * t_end * np.maximum(c_sec[0], 1e-3), scale)
     c_out = np.zeros((outputs, nc))
-    y = np.zeros(n * P + nc)
+    y = np.zeros(nn * P + nc)
     st = np.zeros(5)
-    status = kc.run_column(L, np.array([u]), EPS, D, n, code, pm, rapid, nr, pp, par, t_sec,
+    status = kc.run_column(L, np.array([u]), EPS, D, n, K, code, pm, rapid, nr, pp, par, t_sec,
                            c_sec, c_sec, c_init, q_init, t_out, np.zeros(0), rtol, atol, scale,
-                           c_out, np.zeros((0, n * P)), y, st)
+                           c_out, np.zeros((0, nn * P)), y, st)
     assert status == 0
     simulate.stats = st
-    dz = L / n
-    cells = y[:n * P].reshape(n, P)
+    # bed volume per node: the cell width, or (DG) the quadrature weight of the node
+    dz = np.full(nn, L / n) if K == 1 else np.tile(kc.lgl(K)[1] * L / (2 * n), n)
+    cells = y[:nn * P].reshape(nn, P)
     if pm == kc.SOLID:
         per_bed = cells[:, :nc] + F * cells[:, nc:]
     else:
         m = kc.n_shells(pm, nr)
         v = np.diff(np.arange(m + 1.0) ** 3) / m ** 3  # shell volume fractions
         eps_p = pores[0]
-        cp = cells[:, nc:nc + m * nc].reshape(n, m, nc)
-        q = cells[:, nc + m * nc:].reshape(n, m, nc)
+        cp = cells[:, nc:nc + m * nc].reshape(nn, m, nc)
+        q = cells[:, nc + m * nc:].reshape(nn, m, nc)
         per_bed = (cells[:, :nc] + F * np.einsum("j,ijk->ik", v, eps_p * cp + (1 - eps_p) * q))
-    held = dz * per_bed.sum(axis=0)
+    held = dz @ per_bed
     start = L * (c_init + (F * q_init if pores is None else
                            F * pores[0] * c_init + F * (1 - pores[0]) * q_init))
     fed = u * t_end * c_sec[0]
-    closure = np.abs(fed + start - y[n * P:] - held) / np.maximum(fed, start)
+    closure = np.abs(fed + start - y[nn * P:] - held) / np.maximum(fed, start)
     return t_out, c_out, closure
 
 

@@ -69,10 +69,11 @@ def kernel_inputs(sc: ColumnScenario) -> dict:
     rapid = 0 if sc.kinetic else 1
     nr = sc.radial_cells or 1
     pp = np.array([sc.particle_porosity or 0.0, sc.particle_radius or 0.0])
-    scale = np.empty(sc.cells * kc.states_per_cell(pm, nc, nr, rapid) + nc)
-    kc.atol_scale(pm, rapid, nr, sc.cells, sc.bed_porosity, pp, c_ref, q_ref,
+    K = sc.nodes_per_element
+    scale = np.empty(sc.cells * K * kc.states_per_cell(pm, nc, nr, rapid) + nc)
+    kc.atol_scale(pm, rapid, nr, sc.cells * K, sc.bed_porosity, pp, c_ref, q_ref,
                   c_ref * u_sec.max() * t_sec[-1], scale)
-    return dict(L=sc.length, u_sec=u_sec, eps=sc.bed_porosity, D=sc.dispersion, n=sc.cells,
+    return dict(L=sc.length, u_sec=u_sec, eps=sc.bed_porosity, D=sc.dispersion, n=sc.cells, K=K,
                 code=code, pm=pm, rapid=rapid, nr=nr, pp=pp, par=par, t_sec=t_sec, c_sec=c_sec,
                 c_end=c_end, c_init=c_init, q_init=q_init, t_out=t_out, scale=scale)
 
@@ -98,24 +99,25 @@ def run_columns(scenarios: list[ColumnScenario], stop: float = 0.05) -> list[Res
         inputs.append(a)
     groups: dict[tuple, list[int]] = {}
     for k, (sc, a) in enumerate(zip(scenarios, inputs)):
-        key = (sc.cells, len(sc.components), a["code"], a["pm"], a["rapid"], a["nr"],
-               len(sc.inlet), sc.outputs, len(sc.profiles), sc.rtol, sc.atol)
+        key = (sc.cells, sc.nodes_per_element, len(sc.components), a["code"], a["pm"],
+               a["rapid"], a["nr"], len(sc.inlet), sc.outputs, len(sc.profiles), sc.rtol, sc.atol)
         groups.setdefault(key, []).append(k)
     out: list[Results | None] = [None] * len(scenarios)
     for key, idx in groups.items():
         m = len(idx)
         first = inputs[idx[0]]
-        nc = key[1]
+        nc = key[2]
         P = kc.physical_per_cell(first["pm"], nc, first["nr"])
+        nodes = scenarios[idx[0]].cells * first["K"]
         c_out = np.zeros((m, scenarios[idx[0]].outputs, nc))
-        prof = np.zeros((m, len(scenarios[idx[0]].profiles), scenarios[idx[0]].cells * P))
-        y_end = np.zeros((m, scenarios[idx[0]].cells * P + nc))
+        prof = np.zeros((m, len(scenarios[idx[0]].profiles), nodes * P))
+        y_end = np.zeros((m, nodes * P + nc))
         stats = np.zeros((m, 5))
         status = np.zeros(m, np.int64)
         arr = {name: np.ascontiguousarray(np.stack([np.asarray(inputs[k][name], float)
                                                     for k in idx])) for name in _PER_CASE}
         sc0 = scenarios[idx[0]]
-        common = (first["n"], first["code"], first["pm"], first["rapid"], first["nr"])
+        common = (first["n"], first["K"], first["code"], first["pm"], first["rapid"], first["nr"])
         if m == 1:
             status[0] = kc.run_column(
                 arr["L"][0], arr["u_sec"][0], arr["eps"][0], arr["D"][0], *common, arr["pp"][0],
@@ -162,6 +164,19 @@ def _per_bed_volume(cells, pm, nc, nr, eps, eps_p):
     return eps * cells[:, :nc] + (1 - eps) * (eps_p * cp + (1 - eps_p) * q)
 
 
+def node_geometry(sc: ColumnScenario) -> tuple[np.ndarray, np.ndarray]:
+    """Axial position of each node (m from the inlet) and the bed length it stands for (m):
+    cell centres and widths, or (DG) each element's Legendre-Gauss-Lobatto nodes and their
+    quadrature weights times dz/2, so that a sum over nodes integrates over the bed."""
+    n, K = sc.cells, sc.nodes_per_element
+    dz = sc.length / n
+    if K == 1:
+        return (np.arange(n) + 0.5) * dz, np.full(n, dz)
+    x, w, _ = kc.lgl(K)
+    z = (np.arange(n)[:, None] + 0.5 * (x[None, :] + 1.0)) * dz
+    return z.ravel(), np.tile(0.5 * dz * w, n)
+
+
 def first_crossing(t: np.ndarray, y: np.ndarray, level: float) -> float:
     """First t where y reaches ``level`` (linear interpolation); nan if never."""
     above = np.nonzero(y >= level)[0]
@@ -184,14 +199,14 @@ def _label(sc: ColumnScenario, a: dict, c_out, prof, y_end, stats, stop) -> Resu
     bv = vol / sc.bed_volume
     P = kc.physical_per_cell(a["pm"], nc, a["nr"])
     m = kc.n_shells(a["pm"], a["nr"])
-    dz = sc.length / sc.cells
+    z, width = node_geometry(sc)
+    nodes = len(z)
     A, eps = sc.area, sc.bed_porosity
     volumes = np.array([s.flow_rate * s.duration for s in sc.inlet])[:, None]
     fed = (0.5 * (a["c_sec"] + a["c_end"]) * volumes).sum(0)  # exact for linear ramps
-    out = A * eps * y_end[sc.cells * P:]
-    cells = y_end[:sc.cells * P].reshape(sc.cells, P)
-    held = A * dz * _per_bed_volume(cells, a["pm"], nc, a["nr"], eps,
-                                    sc.particle_porosity).sum(axis=0)
+    out = A * eps * y_end[nodes * P:]
+    cells = y_end[:nodes * P].reshape(nodes, P)
+    held = A * width @ _per_bed_volume(cells, a["pm"], nc, a["nr"], eps, sc.particle_porosity)
     start = np.concatenate([a["c_init"], np.tile(a["c_init"], m),
                             np.tile(a["q_init"], max(m, 1))])[None, :]
     held0 = A * sc.length * _per_bed_volume(start, a["pm"], nc, a["nr"], eps,
@@ -256,22 +271,21 @@ def _label(sc: ColumnScenario, a: dict, c_out, prof, y_end, stats, stop) -> Resu
         "section_start": Variable(a["t_sec"][:-1], "s", ("section",), "start of each section"),
     }
     if len(sc.profiles):
-        rows = prof.reshape(len(sc.profiles) * sc.cells, P)
-        cells_t = rows.reshape(len(sc.profiles), sc.cells, P)
+        rows = prof.reshape(len(sc.profiles) * nodes, P)
+        cells_t = rows.reshape(len(sc.profiles), nodes, P)
         if a["pm"] == kc.SOLID:
             loading = cells_t[:, :, nc:]
         else:
-            pore, loading = (x.reshape(len(sc.profiles), sc.cells, nc)
+            pore, loading = (x.reshape(len(sc.profiles), nodes, nc)
                              for x in bead_average(rows, a["pm"], nc, a["nr"]))
         v["profile_time"] = Variable(np.array(sc.profiles), "s", ("profile",),
                                      "times of the in-bed profiles")
-        v["z"] = Variable((np.arange(sc.cells) + 0.5) * dz, "m", ("cell",),
-                          "cell centre, from the inlet")
+        v["z"] = Variable(z, "m", ("cell",), "cell centre (DG: node), from the inlet")
         v["profile_bulk"] = Variable(cells_t[:, :, :nc], "mol/m^3", ("profile", "cell",
                                      "component"), "bulk liquid concentration in the bed")
         v["profile_held"] = Variable(
-            A * dz * np.stack([_per_bed_volume(c, a["pm"], nc, a["nr"], eps,
-                                               sc.particle_porosity).sum(0) for c in cells_t]),
+            A * np.stack([width @ _per_bed_volume(c, a["pm"], nc, a["nr"], eps,
+                                                  sc.particle_porosity) for c in cells_t]),
             "mol", ("profile", "component"),
             "amount in the bed (liquid and solid) at each profile time")
         v["profile_loading"] = Variable(loading, "mol/m^3 solid",
@@ -281,7 +295,7 @@ def _label(sc: ColumnScenario, a: dict, c_out, prof, y_end, stats, stop) -> Resu
             v["profile_pore"] = Variable(pore, "mol/m^3", ("profile", "cell", "component"),
                                          "pore liquid concentration (bead average)")
         if a["pm"] == kc.GRM:
-            shape = (len(sc.profiles), sc.cells, m, nc)
+            shape = (len(sc.profiles), nodes, m, nc)
             v["r"] = Variable((np.arange(m) + 0.5) * sc.particle_radius / m, "m", ("shell",),
                               "radial shell centre in a bead")
             v["profile_pore_radial"] = Variable(

@@ -4,7 +4,11 @@ Layout (quantities as everywhere: bare SI number or a unit string)::
 
     schema_version = 1
     [meta]      name, description, targets
-    [column]    length, diameter, bed_porosity, dispersion, cells
+    [column]    length, diameter, bed_porosity, dispersion,
+                scheme = "finite-volume" (cells, default 100: second order, Koren-limited,
+                    no new extrema at sharp fronts; the default) | "dg" (elements, default 8,
+                    polynomial_degree, default 4: discontinuous Galerkin spectral elements,
+                    spectrally accurate on smooth fronts, with some ringing at a sharp step)
     [sorbent]   name, density,
                 particle_model = "equilibrium" (local equilibrium: the solid in equilibrium
                     with the bulk, no particle resistance) | "lumped-rate" (the solid takes up
@@ -48,6 +52,7 @@ from .reader import Reader, suggest
 
 PARTICLE_MODELS = ("equilibrium", "lumped-rate", "lumped-rate-pores", "general-rate")
 WITH_PORES = ("lumped-rate-pores", "general-rate")
+SCHEMES = ("finite-volume", "dg")  # axial discretisations (kernels/column.py)
 RATE = (0, 0, -1, 0, 0)  # 1/s
 LOADING_PER_SOLID = units.MOLAR_CONCENTRATION  # mol per m^3 of solid
 
@@ -73,7 +78,9 @@ class ColumnScenario:
     diameter: float
     bed_porosity: float
     dispersion: float
-    cells: int
+    cells: int  # finite-volume cells, or DG elements
+    scheme: str  # "finite-volume" or "dg"
+    polynomial_degree: int  # DG (0 for finite volumes)
     sorbent_name: str
     sorbent_density: float  # particle density (with its pores), kg/m^3
     particle_model: str
@@ -93,6 +100,11 @@ class ColumnScenario:
     profiles: tuple[float, ...]  # times of in-bed profiles, s
     raw: dict = field(repr=False, compare=False)
     source: str = "scenario"
+
+    @property
+    def nodes_per_element(self) -> int:
+        """K of the column kernel: 1 for finite-volume cells, degree + 1 for DG elements."""
+        return 1 if self.scheme == "finite-volume" else self.polynomial_degree + 1
 
     @property
     def area(self) -> float:
@@ -255,13 +267,22 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
 
     col = top.sub("column")
     length = diameter = eps = disp = cells = None
+    scheme, degree = "finite-volume", 0
     initial: dict[str, float] = {}
     if col is not None:
         length = col.quantity("length", units.LENGTH, gt=0.0)
         diameter = col.quantity("diameter", units.LENGTH, gt=0.0)
         eps = col.number("bed_porosity", gt=0.0, lt=1.0)
         disp = col.quantity("dispersion", units.DIFFUSIVITY, ge=0.0)
-        cells = col.integer("cells", 100, ge=3, le=100_000)
+        scheme = col.string("scheme", "finite-volume", choices=SCHEMES)
+        if scheme == "dg":
+            if col.has("cells"):
+                col.error("cells", "a DG bed is divided into 'elements' (with "
+                                   "'polynomial_degree'), not cells")
+            cells = col.integer("elements", 8, ge=1, le=10_000)
+            degree = col.integer("polynomial_degree", 4, ge=1, le=12)
+        else:
+            cells = col.integer("cells", 100, ge=3, le=100_000)
         initial = _concentrations(col.sub("initial", required=False))
         col.done()
 
@@ -395,6 +416,6 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
     if issues:
         raise ConfigError(issues, source)
     return ColumnScenario(name, description, tuple(checked), components, length, diameter, eps,
-                          disp, cells, sname, density, pmodel, binding, kinetic, counter,
+                          disp, cells, scheme or "finite-volume", degree or 0, sname, density, pmodel, binding, kinetic, counter,
                           capacity, initial, eps_p, r_p, nr, params, tuple(sections),
                           rtol, atol, outputs, tuple(sorted(profiles)), raw, source)
