@@ -89,8 +89,8 @@ _PER_CASE = ("L", "u_sec", "eps", "D", "pp", "par", "t_sec", "c_sec", "c_end", "
 
 def run_columns(scenarios: list[ColumnScenario], stop: float = 0.05) -> list[Results]:
     """Simulate many column scenarios.  Scenarios of equal structure (cells, components,
-    binding and particle model, radial cells, sections, outputs, profiles, tolerances) run in one call
-    of the parallel kernel ``run_column_many`` (a prange over ``run_column``); a single
+    binding and particle model, radial cells, sections, outputs, profiles, tolerances) run in
+    one call of the parallel kernel ``run_column_many`` (a prange over ``run_column``); a single
     scenario calls ``run_column`` itself."""
     inputs = []
     for sc in scenarios:

@@ -416,6 +416,7 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
     if issues:
         raise ConfigError(issues, source)
     return ColumnScenario(name, description, tuple(checked), components, length, diameter, eps,
-                          disp, cells, scheme or "finite-volume", degree or 0, sname, density, pmodel, binding, kinetic, counter,
+                          disp, cells, scheme or "finite-volume", degree or 0, sname, density,
+                          pmodel, binding, kinetic, counter,
                           capacity, initial, eps_p, r_p, nr, params, tuple(sections),
                           rtol, atol, outputs, tuple(sorted(profiles)), raw, source)
