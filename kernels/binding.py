@@ -177,7 +177,7 @@ import math
 
 from numba import njit
 
-from ._numba import INLINE_OPTS, JIT_OPTS
+from ._numba import JIT_OPTS
 
 # model codes
 LINEAR = 0
@@ -536,7 +536,7 @@ def _ldf(c, q, par, out, first):
 
 # ---------------------------------------------------------------- entry points
 
-@njit(**INLINE_OPTS)
+@njit(**JIT_OPTS)
 def equilibrium(code, c, par, out, work):
     """Rapid-equilibrium loading out[k] = q*_k(c) (mol m^-3 solid) of model ``code``.
 
@@ -580,8 +580,8 @@ def kinetic_rate(code, c, q, par, out):
 def kinetic_rates(code, C, Q, par, R, m0, m1):
     """Rows m0 .. m1 - 1 at once: R[m] = kinetic_rate(code, C[m], Q[m]) (every node and
     shell of a column in one call).  The model is dispatched once per call and the
-    second-order Langmuir and SMA kinetics loop over the rows in place: a compiled call per
-    row, with its array arguments, cost several times these rates themselves."""
+    second-order Langmuir, SMA and linear kinetics loop over the rows in place: a compiled
+    call per row, with its array arguments, cost several times these rates themselves."""
     nc = C.shape[1]
     if code == KINETIC_LANGMUIR:
         for m in range(m0, m1):
@@ -590,7 +590,8 @@ def kinetic_rates(code, C, Q, par, R, m0, m1):
                 if par[P_QMAX, j] > 0.0:
                     free -= Q[m, j] / par[P_QMAX, j]
             for k in range(nc):
-                R[m, k] = par[P_KA, k] * C[m, k] * par[P_QMAX, k] * free - par[P_KD, k] * Q[m, k]
+                R[m, k] = (par[P_KA, k] * C[m, k] * par[P_QMAX, k] * free
+                           - par[P_KD, k] * Q[m, k])
     elif code == SMA:
         lam = par[P_LAMBDA, 0]
         for m in range(m0, m1):

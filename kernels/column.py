@@ -194,12 +194,6 @@ def physical_per_cell(pm, nc, nr):
 
 
 @njit(**JIT_OPTS)
-def n_nodes(n, K):
-    """Axial nodes: n finite-volume cells (K = 1), or n DG elements of K nodes each."""
-    return n * K
-
-
-@njit(**JIT_OPTS)
 def particle_band(pm, nc, nr, rapid):
     """(kl, ku) of a node's particle block (its S - nc particle states): a shell sees its
     own and its neighbouring shells."""
@@ -220,6 +214,16 @@ def bulk_band(nc, K):
 
 
 @njit(**JIT_OPTS)
+def _legendre(N, x):
+    """(P_N-1(x), P_N(x)), Legendre polynomials by Bonnet's recursion (N >= 1)."""
+    p0 = 1.0
+    p1 = x
+    for k in range(2, N + 1):
+        p0, p1 = p1, ((2 * k - 1) * x * p1 - (k - 1) * p0) / k
+    return p0, p1
+
+
+@njit(**JIT_OPTS)
 def lgl(K):
     """Legendre-Gauss-Lobatto nodes x (K, on [-1, 1]), quadrature weights w and the
     differentiation matrix Dm[i, j] = l_j'(x_i) of the Lagrange basis on them (K >= 2).
@@ -233,23 +237,15 @@ def lgl(K):
         x[i] = -math.cos(math.pi * i / N)
     for it in range(100):
         change = 0.0
-        for i in range(K):
-            p0 = 1.0
-            p1 = x[i]
-            for k in range(2, N + 1):
-                p0, p1 = p1, ((2 * k - 1) * x[i] * p1 - (k - 1) * p0) / k
-            if 0 < i < N:  # Newton on (1 - x^2) P_N'(x) = N (P_N-1 - x P_N)
-                dx = (x[i] * p1 - p0) / (K * p1)
-                x[i] -= dx
-                change = max(change, abs(dx))
+        for i in range(1, N):  # Newton on (1 - x^2) P_N'(x) = N (P_N-1 - x P_N)
+            p0, p1 = _legendre(N, x[i])
+            dx = (x[i] * p1 - p0) / (K * p1)
+            x[i] -= dx
+            change = max(change, abs(dx))
         if change < 1e-16:
             break
     for i in range(K):
-        p0 = 1.0
-        p1 = x[i]
-        for k in range(2, N + 1):
-            p0, p1 = p1, ((2 * k - 1) * x[i] * p1 - (k - 1) * p0) / k
-        PN[i] = p1
+        PN[i] = _legendre(N, x[i])[1]
     w = np.empty(K)
     Dm = np.zeros((K, K))
     for i in range(K):
@@ -675,7 +671,6 @@ def _jacobian(y, c_in, L, u, eps, D, n, K, code, pm, rapid, nr, pp, par, dgw, dg
             _local(y, i, i + 1, code, pm, rapid, nr, eps, pp, par, ws, fp)  # restore caches
     # transport part: bulk states in groups
     stride = 4 if K == 1 else 3 * K
-    reach_lo = 1 if K == 1 else K  # nodes before j whose rates j moves (DG: whole elements)
     mm = max(n_shells(pm, nr), 1)
     F = (1.0 - eps) / eps
     sh = ws[2]
@@ -694,8 +689,8 @@ def _jacobian(y, c_in, L, u, eps, D, n, K, code, pm, rapid, nr, pp, par, dgw, dg
             for j in range(g, nn, stride):
                 dj = yp[j * S + Sp + k] - y[j * S + Sp + k]
                 yp[j * S + Sp + k] = y[j * S + Sp + k]
-                if K == 1:
-                    lo = j - reach_lo
+                if K == 1:  # the rates of cells j - 1 .. j + 2
+                    lo = j - 1
                     hi = j + 3
                 else:
                     e = j // K
