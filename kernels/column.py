@@ -73,6 +73,15 @@ and at the surface the film in series with the outer half shell,
 which is exact for a linear profile in the outer half shell.  Summed over the shells the
 uptake is (3/R_p) J, the bulk's sink: the discrete mass balance is exact.
 
+Radial discretisation, second choice (pm = GRM_COLLOCATION): orthogonal collocation on
+polynomials in x = (r/R_p)^2 (symmetric about the centre, so dc/dr = 0 there by
+construction) at m = nr points, the last on the surface (``radial_points``), written as a
+one-element spectral Galerkin scheme with the mass matrix lumped on the points
+(``_collocation``).  Spectrally accurate for smooth bead profiles: against the Laplace-
+domain solution of a linear GRM, 3 points do what 16 shells do.  The film flux
+J = k_f (c - c_p(R_p)) enters the surface point, and the points' balances again sum to
+the bulk's sink exactly.
+
 Axial discretisation, second choice (K >= 2 in ``run_column``): discontinuous Galerkin
 spectral elements, n elements of K Legendre-Gauss-Lobatto nodes (polynomial degree K - 1;
 CADET's DG), written out in ``_transport``.  Spectrally accurate on smooth fronts: CADET's
@@ -109,7 +118,8 @@ from .binding import N_PAR_ROWS, equilibrium, kinetic_rates
 # radial pore and surface diffusion (general rate model); pp = [eps_p, R_p]
 SOLID = 0
 PORES = 1
-GRM = 2
+GRM = 2              # radial finite volumes: nr equidistant shells
+GRM_COLLOCATION = 3  # the same model on nr radial collocation points (``radial_points``)
 
 # parameter rows of par[:, k]: the binding rows of ``binding``, then the transport rows
 P_FILM = N_PAR_ROWS      # k_f, m/s (PORES, GRM)
@@ -170,7 +180,8 @@ def outlet_from_cells(c1, c2, c3):
 
 @njit(**JIT_OPTS)
 def n_shells(pm, nr):
-    """Radial shells of the particle model: 0 (SOLID), 1 (PORES), nr (GRM)."""
+    """Radial shells (or collocation points) of the particle model: 0 (SOLID), 1 (PORES),
+    nr (GRM, GRM_COLLOCATION)."""
     if pm == SOLID:
         return 0
     return 1 if pm == PORES else nr
@@ -196,10 +207,10 @@ def physical_per_cell(pm, nc, nr):
 @njit(**JIT_OPTS)
 def particle_band(pm, nc, nr, rapid):
     """(kl, ku) of a node's particle block (its S - nc particle states): a shell sees its
-    own and its neighbouring shells."""
+    own and its neighbouring shells; a collocation point sees every point of its bead."""
     bs = nc if rapid else 2 * nc
     Sp = states_per_cell(pm, nc, nr, rapid) - nc
-    w = min(2 * bs - 1, max(Sp - 1, 0))
+    w = max(Sp - 1, 0) if pm == GRM_COLLOCATION else min(2 * bs - 1, max(Sp - 1, 0))
     return w, w
 
 
@@ -256,6 +267,97 @@ def lgl(K):
     Dm[0, 0] = -N * K / 4.0
     Dm[N, N] = N * K / 4.0
     return x, w, Dm
+
+
+@njit(**JIT_OPTS)
+def _jacobi(N, a, b, t):
+    """(P_N, dP_N/dt) of the Jacobi polynomial P_N^(a, b) at t, by the three-term recursion."""
+    p0, d0 = 1.0, 0.0
+    if N == 0:
+        return p0, d0
+    p1 = 0.5 * (a - b + (a + b + 2.0) * t)
+    d1 = 0.5 * (a + b + 2.0)
+    for k in range(2, N + 1):
+        s = 2.0 * k + a + b
+        c1 = 2.0 * k * (k + a + b) * (s - 2.0)
+        c2 = (s - 1.0) * (a * a - b * b)
+        c3 = (s - 2.0) * (s - 1.0) * s
+        c4 = 2.0 * (k + a - 1.0) * (k + b - 1.0) * s
+        p2 = ((c2 + c3 * t) * p1 - c4 * p0) / c1
+        d2 = ((c2 + c3 * t) * d1 + c3 * p1 - c4 * d0) / c1
+        p0, p1, d0, d1 = p1, p2, d1, d2
+    return p1, d1
+
+
+@njit(**JIT_OPTS)
+def radial_points(m):
+    """Collocation points of a spherical bead in x = (r/R_p)^2 (m of them, the last at the
+    surface x = 1), their quadrature weights W (sum_j W_j g(x_j) = int_0^1 g (r/R_p)^2
+    d(r/R_p), exact for g a polynomial of degree 2m - 2 in x: a bead holds 3 sum_j W_j w_j
+    per bead volume) and the differentiation matrix Dx[i, j] = l_j'(x_i) of the Lagrange
+    basis on them.
+
+    Orthogonal collocation on symmetric polynomials (Villadsen & Michelsen 1978): the
+    points are Gauss-Radau points for the weight sqrt(x)/2 on [0, 1], i.e. x = 1 and the
+    roots of the Jacobi polynomial P_m-1^(1, 1/2)(2x - 1) (Newton's method with deflation
+    from Chebyshev points); W_j = int_0^1 s^2 l_j(s^2) ds by Gauss-Lobatto quadrature."""
+    x = np.empty(m)
+    x[m - 1] = 1.0
+    N = m - 1
+    for k in range(N):  # roots in t = 2x - 1, increasing
+        t = -math.cos(math.pi * (2 * k + 1) / (2 * N))
+        if k > 0:
+            t = 0.5 * (t + 2.0 * x[k - 1] - 1.0)
+        for it in range(100):
+            p, dp = _jacobi(N, 1.0, 0.5, t)
+            defl = 0.0
+            for j in range(k):
+                defl += 1.0 / (t - (2.0 * x[j] - 1.0))
+            dt = p / (dp - p * defl)
+            t -= dt
+            if abs(dt) < 1e-15:
+                break
+        x[k] = 0.5 * (t + 1.0)
+    lam = np.ones(m)  # barycentric weights
+    for j in range(m):
+        for l in range(m):
+            if l != j:
+                lam[j] /= x[j] - x[l]
+    Dx = np.zeros((m, m))
+    for i in range(m):
+        for j in range(m):
+            if i != j:
+                Dx[i, j] = lam[j] / lam[i] / (x[i] - x[j])
+                Dx[i, i] -= Dx[i, j]
+    gx, gw, _ = lgl(m + 2)  # exact to degree 2m + 1 in s
+    W = np.zeros(m)
+    for g in range(m + 2):
+        s = 0.5 * (gx[g] + 1.0)
+        xs = s * s
+        for j in range(m):
+            lj = 1.0
+            for l in range(m):
+                if l != j:
+                    lj *= (xs - x[l]) / (x[j] - x[l])
+            W[j] += 0.5 * gw[g] * s * s * lj
+    return x, W, Dx
+
+
+@njit(**JIT_OPTS)
+def bead_fractions(pm, nr):
+    """Share of a bead's volume that each radial shell or collocation point stands for
+    (PORES: one; GRM: equidistant shells, ((j + 1)^3 - j^3)/m^3; GRM_COLLOCATION: 3 W_j),
+    so that a bead holds sum_j share_j w_j per bead volume."""
+    m = n_shells(pm, nr)
+    share = np.empty(m)
+    if pm == GRM_COLLOCATION:
+        W = radial_points(m)[1]
+        for j in range(m):
+            share[j] = 3.0 * W[j]
+    else:
+        for j in range(m):
+            share[j] = ((j + 1.0) ** 3 - j ** 3) / m ** 3
+    return share
 
 
 @njit(**JIT_OPTS)
@@ -410,8 +512,9 @@ def _local(y, i0, i1, code, pm, rapid, nr, eps, pp, par, ws, f):
     rapid-equilibrium recovery; sh (2, nc), vec (3, nc), jac (nc, nc), lu (nc, nc):
     scratch; the transport's tb (nodes, nc), gg (nodes, nc) and fo (nc); then per binding
     site (row i mm + j: node i, shell j; mm = max(shells, 1)) its liquid CV, loading QV and
-    binding rate RV (nodes mm, nc), and per node dq*/dc's diagonal at the bead surface
-    (nodes, nc)).  The binding rates of all rows come from one ``kinetic_rates`` call."""
+    binding rate RV (nodes mm, nc), per node dq*/dc's diagonal at the bead surface
+    (nodes, nc), and the bead's ``radial_points`` x, W, Dx with their scratch (mm, 2)).
+    The binding rates of all rows come from one ``kinetic_rates`` call."""
     nc = par.shape[1]
     S = states_per_cell(pm, nc, nr, rapid)
     m = n_shells(pm, nr)
@@ -460,6 +563,9 @@ def _local(y, i0, i1, code, pm, rapid, nr, eps, pp, par, ws, f):
             continue
         for k in range(nc):
             cb[i, k] = y[base + ob + k]
+        if pm == GRM_COLLOCATION:
+            _collocation(cb, CV, QV, RV, i, r0, base, m, bs, rapid, F, eps_p, R, par, ws, f)
+            continue
         for k in range(nc):
             kf = par[P_FILM, k]
             if pm == PORES:
@@ -493,6 +599,54 @@ def _local(y, i0, i1, code, pm, rapid, nr, eps, pp, par, ws, f):
                     f[sb + k] = (div_p - (1.0 - eps_p) * rate) / eps_p
                 pore_in = pore_out
                 surf_in = surf_out
+
+
+@njit(**JIT_OPTS)
+def _collocation(cb, CV, QV, RV, i, r0, base, m, bs, rapid, F, eps_p, R, par, ws, f):
+    """Node i's bead on m radial collocation points (``radial_points``: x = (r/R)^2,
+    weights W, differentiation Dx), a spectral element in weak form with the mass matrix
+    lumped on the points.  The weak form of dw/dt = (1/r^2) d/dr (r^2 G), tested with
+    the Lagrange basis l_j and integrated over the bead by the points' quadrature, is
+        W_j dw_j/dt = delta_j,m-1 J / R - (4 / R^2) sum_l W_l x_l Dx[l, j] g_l,
+        g = eps_p D_p dc_p/dx + (1 - eps_p) D_s dq/dx    (G = 2 sqrt(x) g / R),
+    with the film flux J = k_f (c - c_p(R)) entering at the surface point and the
+    centre's zero flux natural.  Since sum_j Dx[l, j] = 0 the points' balances sum to
+    3 sum_j W_j dw_j/dt = (3/R) J exactly: the bead takes up what the bulk's sink
+    -F (3/R) J gives.  Kinetic binding: the pore liquid takes the film and the pore term,
+    the loading its rate and the surface term (dq/dr = 0 at R, like the shells)."""
+    nc = cb.shape[1]
+    rx, rW, rD, gp = ws[13], ws[14], ws[15], ws[16]
+    for k in range(nc):
+        flux = par[P_FILM, k] * (cb[i, k] - CV[r0 + m - 1, k])
+        f[base + m * bs + k] = -F * 3.0 / R * flux
+        Dp = eps_p * par[P_DP, k]
+        Ds = (1.0 - eps_p) * par[P_DS, k]
+        for l in range(m):
+            cx = 0.0
+            qx = 0.0
+            for j in range(m):
+                cx += rD[l, j] * CV[r0 + j, k]
+                qx += rD[l, j] * QV[r0 + j, k]
+            g = 4.0 * rW[l] * rx[l] / (R * R)
+            gp[l, 0] = g * Dp * cx
+            gp[l, 1] = g * Ds * qx
+        for j in range(m):
+            sp = 0.0
+            ss = 0.0
+            for l in range(m):
+                sp += rD[l, j] * gp[l, 0]
+                ss += rD[l, j] * gp[l, 1]
+            div_p = -sp / rW[j]
+            div_s = -ss / rW[j]
+            if j == m - 1:
+                div_p += flux / (R * rW[j])
+            sb = base + j * bs
+            if rapid:
+                f[sb + k] = div_p + div_s
+            else:
+                rate = RV[r0 + j, k]
+                f[sb + nc + k] = rate + div_s / (1.0 - eps_p)
+                f[sb + k] = (div_p - (1.0 - eps_p) * rate) / eps_p
 
 
 @njit(**JIT_OPTS)
@@ -873,8 +1027,8 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
     counter-ion form: q_init = binding.equilibrium of its regenerant).
 
     The bed is n finite-volume cells (K = 1) or n DG elements of K nodes (polynomial
-    degree K - 1); ``pm`` is SOLID, PORES or GRM (``nr`` radial shells; ignored
-    otherwise), ``rapid`` 1 for binding in rapid equilibrium, 0 for kinetic binding;
+    degree K - 1); ``pm`` is SOLID, PORES, GRM (``nr`` radial shells) or
+    GRM_COLLOCATION (``nr`` radial collocation points); ``nr`` is ignored otherwise; ``rapid`` 1 for binding in rapid equilibrium, 0 for kinetic binding;
     par[N_PAR, nc] holds the binding rows and k_f, D_p, D_s.
 
     Section s runs from t_sec[s] to t_sec[s + 1] at interstitial velocity u_sec[s] with an
@@ -934,7 +1088,7 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
     ws = (np.zeros((nn, nc)), np.zeros((sites, nc)), np.zeros((2, nc)), np.zeros((3, nc)),
           np.zeros((nc, nc)), np.zeros((nc, nc)), np.zeros((nn, nc)), np.zeros((nn, nc)),
           np.zeros(nc), np.zeros((sites, nc)), np.zeros((sites, nc)), np.zeros((sites, nc)),
-          np.zeros((nn, nc)))
+          np.zeros((nn, nc))) + radial_points(max(m, 1)) + (np.zeros((max(m, 1), 2)),)
     y3 = np.zeros(3 * S)
     phys = np.zeros(P)
     c3 = np.zeros((3, nc))

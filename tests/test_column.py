@@ -68,7 +68,7 @@ def simulate(u, D, n, code, params, c0, t_end, outputs=401, rtol=1e-7, atol=1e-9
         per_bed = cells[:, :nc] + F * cells[:, nc:]
     else:
         m = kc.n_shells(pm, nr)
-        v = np.diff(np.arange(m + 1.0) ** 3) / m ** 3  # shell volume fractions
+        v = kc.bead_fractions(pm, nr)
         eps_p = pores[0]
         cp = cells[:, nc:nc + m * nc].reshape(nn, m, nc)
         q = cells[:, nc + m * nc:].reshape(nn, m, nc)

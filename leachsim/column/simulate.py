@@ -66,6 +66,8 @@ def kernel_inputs(sc: ColumnScenario) -> dict:
         q_ref = np.maximum(q_ref, q)
     q_ref = np.maximum(q_ref, 1e-6 * max(q_ref.max(), c_ref.max()))
     pm = _PM[sc.particle_model]
+    if sc.radial_scheme == "collocation":
+        pm = kc.GRM_COLLOCATION
     rapid = 0 if sc.kinetic else 1
     nr = sc.radial_cells or 1
     pp = np.array([sc.particle_porosity or 0.0, sc.particle_radius or 0.0])
@@ -139,17 +141,10 @@ def run_columns(scenarios: list[ColumnScenario], stop: float = 0.05) -> list[Res
     return out  # type: ignore[return-value]
 
 
-def shell_fractions(pm, nr):
-    """Volume fraction of each radial shell in a bead (equidistant shells; PORES: one)."""
-    m = kc.n_shells(pm, nr)
-    j = np.arange(m + 1, dtype=float)
-    return np.diff(j ** 3) / m ** 3
-
-
 def bead_average(cells, pm, nc, nr):
     """(c_p, q) averaged over each bead, from rows in the physical layout (rows, P)."""
     m = kc.n_shells(pm, nr)
-    v = shell_fractions(pm, nr)
+    v = kc.bead_fractions(pm, nr)
     cp = cells[:, nc:nc + m * nc].reshape(len(cells), m, nc)
     q = cells[:, nc + m * nc:].reshape(len(cells), m, nc)
     return np.einsum("j,rjk->rk", v, cp), np.einsum("j,rjk->rk", v, q)
@@ -294,10 +289,13 @@ def _label(sc: ColumnScenario, a: dict, c_out, prof, y_end, stats, stop) -> Resu
         if a["pm"] != kc.SOLID:
             v["profile_pore"] = Variable(pore, "mol/m^3", ("profile", "cell", "component"),
                                          "pore liquid concentration (bead average)")
-        if a["pm"] == kc.GRM:
+        if a["pm"] in (kc.GRM, kc.GRM_COLLOCATION):
             shape = (len(sc.profiles), nodes, m, nc)
-            v["r"] = Variable((np.arange(m) + 0.5) * sc.particle_radius / m, "m", ("shell",),
-                              "radial shell centre in a bead")
+            if a["pm"] == kc.GRM:
+                r, what = (np.arange(m) + 0.5) * sc.particle_radius / m, "radial shell centre"
+            else:
+                r, what = np.sqrt(kc.radial_points(m)[0]) * sc.particle_radius, "collocation point"
+            v["r"] = Variable(r, "m", ("shell",), f"{what} in a bead")
             v["profile_pore_radial"] = Variable(
                 cells_t[:, :, nc:nc + m * nc].reshape(shape), "mol/m^3",
                 ("profile", "cell", "shell", "component"), "pore liquid concentration per shell")

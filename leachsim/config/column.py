@@ -21,7 +21,10 @@ Layout (quantities as everywhere: bare SI number or a unit string)::
                     for "equilibrium"),
                 counter_ion (ion exchange, SMA, proton-Langmuir), capacity (ion exchange, SMA),
                 particle_porosity, particle_radius (pores and general rate),
-                radial_cells (general rate: equidistant shells per bead, default 8)
+                radial_scheme = "finite-volume" (radial_cells, default 8: equidistant
+                    shells, second order; the default) | "collocation" (radial_points,
+                    default 5: orthogonal collocation on symmetric polynomials, spectrally
+                    accurate for smooth bead profiles) -- general rate only
     [sorbent.parameters.<component>]   the binding model's parameters (kinetic: the rate
                 constants too; rapid equilibrium: only the isotherm's), k_f (film
                 coefficient, m/s: pores and general rate), pore_diffusion (m^2/s, general
@@ -53,6 +56,7 @@ from .reader import Reader, suggest
 PARTICLE_MODELS = ("equilibrium", "lumped-rate", "lumped-rate-pores", "general-rate")
 WITH_PORES = ("lumped-rate-pores", "general-rate")
 SCHEMES = ("finite-volume", "dg")  # axial discretisations (kernels/column.py)
+RADIAL_SCHEMES = ("finite-volume", "collocation")  # in the general rate model's beads
 RATE = (0, 0, -1, 0, 0)  # 1/s
 LOADING_PER_SOLID = units.MOLAR_CONCENTRATION  # mol per m^3 of solid
 
@@ -91,7 +95,8 @@ class ColumnScenario:
     initial: dict[str, float]  # bed liquid at t = 0, mol/m^3 (solid in equilibrium with it)
     particle_porosity: float | None
     particle_radius: float | None
-    radial_cells: int | None  # general rate model: equidistant shells per bead
+    radial_cells: int | None  # general rate model: shells, or collocation points, per bead
+    radial_scheme: str | None  # general rate model: "finite-volume" or "collocation"
     parameters: dict[str, dict[str, float]]
     inlet: tuple[Section, ...]
     rtol: float
@@ -288,6 +293,7 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
 
     sor = top.sub("sorbent")
     sname = density = pmodel = binding = eps_p = r_p = capacity = counter = nr = None
+    radial = None
     kinetic = True
     params: dict[str, dict[str, float]] = {}
     need: tuple[str, ...] = ()
@@ -305,7 +311,14 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
             eps_p = sor.number("particle_porosity", gt=0.0, lt=1.0)
             r_p = sor.quantity("particle_radius", units.LENGTH, gt=0.0)
         if pmodel == "general-rate":
-            nr = sor.integer("radial_cells", 8, ge=1, le=1000)
+            radial = sor.string("radial_scheme", "finite-volume", choices=RADIAL_SCHEMES)
+            if radial == "collocation":
+                if sor.has("radial_cells"):
+                    sor.error("radial_cells", "a bead on collocation is resolved by "
+                                              "'radial_points', not cells")
+                nr = sor.integer("radial_points", 5, ge=1, le=30)
+            else:
+                nr = sor.integer("radial_cells", 8, ge=1, le=1000)
         skeleton = (density or 1.0) / (1.0 - (eps_p or 0.0))  # kg per m^3 of solid skeleton
         if binding in bd.COMPONENT0_ROLE:
             counter = sor.string("counter_ion")
@@ -418,5 +431,5 @@ def parse_column_scenario(raw: dict, source: str = "scenario") -> ColumnScenario
     return ColumnScenario(name, description, tuple(checked), components, length, diameter, eps,
                           disp, cells, scheme or "finite-volume", degree or 0, sname, density,
                           pmodel, binding, kinetic, counter,
-                          capacity, initial, eps_p, r_p, nr, params, tuple(sections),
+                          capacity, initial, eps_p, r_p, nr, radial, params, tuple(sections),
                           rtol, atol, outputs, tuple(sorted(profiles)), raw, source)
