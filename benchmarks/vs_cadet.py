@@ -84,7 +84,9 @@ class Problem:
     R_p: float = 0.0
     k_f: list = field(default_factory=list)    # film coefficient m/s (per component)
     D_p: list = field(default_factory=list)    # pore diffusion m^2/s (GRM)
-    nr: int = 8                                 # leachsim GRM: equidistant radial shells
+    nr: int = 8                                 # leachsim GRM: radial shells or points
+    radial: str = "shells"                      # leachsim GRM bead: "shells" (finite
+                                                # volumes) or "collocation"
     ref_cells: list | None = None               # leachsim's converged-curve grid (default:
                                                 # the script's, 200, 400, ...)
     init_c: list | None = None                  # initial bulk (and pore) liquid, mol/m^3
@@ -196,6 +198,8 @@ class Leachsim:
         """None if leachsim can run problem p, else why not."""
         if p.model == "grm" and not hasattr(self.kc, "GRM"):
             return "general rate model (pore diffusion inside the particles)"
+        if p.radial == "collocation" and not hasattr(self.kc, "GRM_COLLOCATION"):
+            return "radial collocation in the beads"
         if p.model == "lrmp" and not self.has_pores:
             return "lumped rate model with pores"
         if p.binding == "sma" and not (self.bd is not None and hasattr(self.bd, "SMA")):
@@ -234,7 +238,7 @@ class Leachsim:
             par[getattr(kc, "P_FILM", getattr(kc, "P_KF", None))] = p.k_f
             pm, pp = kc.PORES, np.array([p.eps_p, p.R_p])
             if p.model == "grm":
-                pm = kc.GRM
+                pm = kc.GRM_COLLOCATION if p.radial == "collocation" else kc.GRM
                 par[kc.P_DP] = p.D_p
         elif hasattr(kc, "SOLID"):
             pm = kc.SOLID
@@ -387,9 +391,9 @@ class CadetCore:
             d.polydeg = int(disc[1])
             d.nelem = int(disc[2])
             d.exact_integration = 0
-            if p.model == "grm":  # the bead refined along with the column
-                d.par_polydeg = int(disc[1])
-                d.par_nelem = max(1, int(disc[2]) // 8)
+            if p.model == "grm":  # the bead: ("DG", deg, nelem[, par_polydeg, par_nelem])
+                d.par_polydeg = int(disc[3]) if len(disc) > 3 else int(disc[1])
+                d.par_nelem = int(disc[4]) if len(disc) > 4 else max(1, int(disc[2]) // 8)
                 d.par_disc_type = "EQUIDISTANT_PAR"
 
         m.connections.nswitches = 1
@@ -490,6 +494,7 @@ class Scheme:
     describe: object                # (x, tol) -> str
     run: object                     # (x, tol) -> (outlet, seconds)
     tols: list = None               # relative to the level
+    disc: object = None             # CADET: x -> its discretization tuple
 
 
 def converge(run, xs, c_ref, target, time_cap, log):
@@ -612,12 +617,13 @@ def compare_case(p: Problem, ls: Leachsim, cc: CadetCore, opt, report: dict, log
         lambda ne: cc.run(p, ("DG", opt.ref_polydeg, ne), 1e-12)[:2],
         [4, 8, 16, 32, 64, 128], c_ref, 1e-7, opt.ref_time_cap, log)
     cad_ok = cad_hist[-1][2] < 1e-7
-    if p.model == "grm":  # elements and radial shells doubled together: (elements, shells)
+    if p.model == "grm":  # elements doubled, radial collocation points raised along
         log(f"    leachsim DG, polydeg {opt.ref_polydeg}, tol {opt.ref_tol:g}, (nelem, radial "
-            f"shells) doubling:")
-        grid = [(4, 8), (8, 16), (16, 32), (32, 64)]
+            f"collocation points) refined together:")
+        grid = [(4, 4), (8, 6), (16, 8), (32, 10), (64, 12)]
         ls_ref, ls_hist = converge(
-            lambda x: ls.run(p.with_(nr=x[1]), x[0], opt.ref_tol, opt.ref_polydeg + 1)[:2],
+            lambda x: ls.run(p.with_(nr=x[1], radial="collocation"), x[0], opt.ref_tol,
+                             opt.ref_polydeg + 1)[:2],
             grid, c_ref, 1e-7, opt.ref_time_cap, log)
     else:
         log(f"    leachsim DG, polydeg {opt.ref_polydeg}, tol {opt.ref_tol:g}, nelem doubling:")
@@ -646,8 +652,8 @@ def compare_case(p: Problem, ls: Leachsim, cc: CadetCore, opt, report: dict, log
         f"{'CADET DG' if cad_ok else 'leachsim finest'} converged curve")
 
     # 2. coarsest settings per accuracy level
-    def ls_run(K, nr=None):
-        q = p.with_(nr=nr) if nr else p
+    def ls_run(K, nr=None, radial="shells"):
+        q = p.with_(nr=nr, radial=radial) if nr else p
 
         def run(n, tol):
             out, dt, _ = ls.run(q, n, tol, K)
@@ -660,23 +666,34 @@ def compare_case(p: Problem, ls: Leachsim, cc: CadetCore, opt, report: dict, log
             return out, dt
         return run
 
+    def cad_scheme(label, describe, disc):
+        return Scheme(label, fv_grid() if disc(1)[0] == "FV" else DG_GRID, describe,
+                      cad_run(disc), opt.tols, disc)
+
     schemes = [Scheme("leachsim FV", fv_grid(), lambda n, tol: f"n = {n}, rtol = atol = {tol:.0e}",
                       ls_run(1), opt.tols)]
+    beads = ([(nr, "shells") for nr in opt.grm_shells]
+             + [(nr, "collocation") for nr in opt.grm_points]) if p.model == "grm" else [(None, "")]
     for deg in opt.dg_degrees:
-        for nr in ((8, 16, 32) if p.model == "grm" else (None,)):
-            label = f"leachsim DG P{deg}" + (f" nr{nr}" if nr else "")
-            schemes.append(Scheme(label, DG_GRID, (lambda deg, nr: lambda ne, tol:
-                                  f"polydeg {deg}, nelem {ne}" + (f", {nr} shells" if nr else "")
-                                  + f", tol {tol:.0e}")(deg, nr),
-                                  ls_run(deg + 1, nr), opt.tols))
+        for nr, radial in beads:
+            kind = "shells" if radial == "shells" else "points"
+            label = f"leachsim DG P{deg}" + (f" {kind[0]}{nr}" if nr else "")
+            schemes.append(Scheme(label, DG_GRID, (lambda deg, nr, kind: lambda ne, tol:
+                                  f"polydeg {deg}, nelem {ne}" + (f", {nr} {kind}" if nr else "")
+                                  + f", tol {tol:.0e}")(deg, nr, kind),
+                                  ls_run(deg + 1, nr, radial or "shells"), opt.tols))
     schemes += [
-               Scheme("CADET FV", fv_grid(), lambda n, tol: f"ncol = {n}, WENO3, tol {tol:.0e}",
-                      cad_run(lambda n: ("FV", n)), opt.tols)]
+               cad_scheme("CADET FV", lambda n, tol: f"ncol = {n}, WENO3, tol {tol:.0e}",
+                          lambda n: ("FV", n))]
     for deg in opt.dg_degrees:
-        schemes.append(Scheme(f"CADET DG P{deg}", DG_GRID,
-                              (lambda deg: lambda ne, tol:
-                               f"polydeg {deg}, nelem {ne}, tol {tol:.0e}")(deg),
-                              cad_run((lambda deg: lambda ne: ("DG", deg, ne))(deg)), opt.tols))
+        for pd in (opt.grm_par_degrees if p.model == "grm" else (None,)):
+            # GRM: the bead one DG element of degree pd (CADET's own choice would tie it to
+            # the column's degree), so that CADET too may pick its cheapest bead
+            schemes.append(cad_scheme(
+                f"CADET DG P{deg}" + (f" b{pd}" if pd else ""),
+                (lambda deg, pd: lambda ne, tol: f"polydeg {deg}, nelem {ne}"
+                 + (f", bead P{pd}" if pd else "") + f", tol {tol:.0e}")(deg, pd),
+                (lambda deg, pd: lambda ne: ("DG", deg, ne) + ((pd, 1) if pd else ()))(deg, pd)))
 
     rec["levels"] = {}
     for level in opt.levels:
@@ -693,7 +710,7 @@ def compare_case(p: Problem, ls: Leachsim, cc: CadetCore, opt, report: dict, log
                 med = median_time(timer, opt.repeats)
                 extra = ""
             else:
-                disc = ("FV", x) if sc.label == "CADET FV" else ("DG", int(sc.label[-1]), x)
+                disc = sc.disc(x)
                 s = cc.sim(p, disc, tol)
                 cc.run_sim(s)  # warm
                 sims = []
@@ -875,6 +892,9 @@ def main(argv=None):
     opt.levels = [1e-3, 1e-5]
     opt.tols = [0.1, 0.01] if q else [1.0, 0.1, 0.01]  # x level
     opt.dg_degrees = [4] if q else [3, 4, 5]
+    opt.grm_shells = [8, 16] if q else [8, 16, 32]  # leachsim GRM beads: finite-volume shells
+    opt.grm_points = [3, 4, 6]  # ... or radial collocation points
+    opt.grm_par_degrees = [2, 3, 4] if q else [2, 3, 4, 5]  # CADET GRM beads: one DG element
     opt.repeats = opt.repeats or (3 if q else 5)
     opt.ref_polydeg = 5
     opt.ref_tol = 1e-10
