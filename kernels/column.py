@@ -595,15 +595,22 @@ def _local(y, i0, i1, code, pm, rapid, nr, eps, pp, par, ws, f):
                 geo = 3.0 / (r_out ** 3 - r_in ** 3)
                 div_p = geo * (r_out * r_out * pore_in - r_in * r_in * pore_out)
                 div_s = geo * (r_out * r_out * surf_in - r_in * r_in * surf_out)
-                sb = base + j * bs
-                if rapid:
-                    f[sb + k] = div_p + div_s
-                else:
-                    rate = RV[r0 + j, k]
-                    f[sb + nc + k] = rate + div_s / (1.0 - eps_p)
-                    f[sb + k] = (div_p - (1.0 - eps_p) * rate) / eps_p
+                _bead_rates(f, base + j * bs, nc, k, rapid, div_p, div_s, RV[r0 + j, k], eps_p)
                 pore_in = pore_out
                 surf_in = surf_out
+
+
+@njit(**INLINE_OPTS)
+def _bead_rates(f, sb, nc, k, rapid, div_p, div_s, rate, eps_p):
+    """Component k's rates at the shell or point whose states start at sb, from the
+    divergences of its pore and surface fluxes (per bead volume): rapid equilibrium,
+    dw/dt = div_p + div_s; kinetic, dq/dt = r + div_s/(1 - eps_p) and
+    dc_p/dt = (div_p - (1 - eps_p) r)/eps_p."""
+    if rapid:
+        f[sb + k] = div_p + div_s
+    else:
+        f[sb + nc + k] = rate + div_s / (1.0 - eps_p)
+        f[sb + k] = (div_p - (1.0 - eps_p) * rate) / eps_p
 
 
 @njit(**JIT_OPTS)
@@ -645,13 +652,7 @@ def _collocation(cb, CV, QV, RV, i, r0, base, m, bs, rapid, F, eps_p, R, par, ws
             div_s = -ss / rW[j]
             if j == m - 1:
                 div_p += flux / (R * rW[j])
-            sb = base + j * bs
-            if rapid:
-                f[sb + k] = div_p + div_s
-            else:
-                rate = RV[r0 + j, k]
-                f[sb + nc + k] = rate + div_s / (1.0 - eps_p)
-                f[sb + k] = (div_p - (1.0 - eps_p) * rate) / eps_p
+            _bead_rates(f, base + j * bs, nc, k, rapid, div_p, div_s, RV[r0 + j, k], eps_p)
 
 
 @njit(**JIT_OPTS)
