@@ -673,7 +673,8 @@ def compare_case(p: Problem, ls: Leachsim, cc: CadetCore, opt, report: dict, log
     schemes = [Scheme("leachsim FV", fv_grid(), lambda n, tol: f"n = {n}, rtol = atol = {tol:.0e}",
                       ls_run(1), opt.tols)]
     beads = ([(nr, "shells") for nr in opt.grm_shells]
-             + [(nr, "collocation") for nr in opt.grm_points]) if p.model == "grm" else [(None, "")]
+             + [(nr, "collocation") for nr in opt.grm_points]) if p.model == "grm" else [
+                 (None, "shells")]
     for deg in opt.dg_degrees:
         for nr, radial in beads:
             kind = "shells" if radial == "shells" else "points"
@@ -681,7 +682,7 @@ def compare_case(p: Problem, ls: Leachsim, cc: CadetCore, opt, report: dict, log
             schemes.append(Scheme(label, DG_GRID, (lambda deg, nr, kind: lambda ne, tol:
                                   f"polydeg {deg}, nelem {ne}" + (f", {nr} {kind}" if nr else "")
                                   + f", tol {tol:.0e}")(deg, nr, kind),
-                                  ls_run(deg + 1, nr, radial or "shells"), opt.tols))
+                                  ls_run(deg + 1, nr, radial), opt.tols))
     schemes += [
                cad_scheme("CADET FV", lambda n, tol: f"ncol = {n}, WENO3, tol {tol:.0e}",
                           lambda n: ("FV", n))]

@@ -1034,7 +1034,8 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
 
     The bed is n finite-volume cells (K = 1) or n DG elements of K nodes (polynomial
     degree K - 1); ``pm`` is SOLID, PORES, GRM (``nr`` radial shells) or
-    GRM_COLLOCATION (``nr`` radial collocation points); ``nr`` is ignored otherwise; ``rapid`` 1 for binding in rapid equilibrium, 0 for kinetic binding;
+    GRM_COLLOCATION (``nr`` radial collocation points); ``nr`` is ignored otherwise;
+    ``rapid`` 1 for binding in rapid equilibrium, 0 for kinetic binding;
     par[N_PAR, nc] holds the binding rows and k_f, D_p, D_s.
 
     Section s runs from t_sec[s] to t_sec[s + 1] at interstitial velocity u_sec[s] with an
@@ -1091,10 +1092,11 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
           np.zeros((nn, nc)), np.zeros((nn, nc)), np.zeros(nc), np.zeros(max(Sp, 1)),
           np.zeros(nn * nc))
     sites = nn * max(m, 1)  # binding sites: a node's bulk (SOLID) or its shells
+    rx, rW, rD = radial_points(m if pm == GRM_COLLOCATION else 1)  # only read on collocation
     ws = (np.zeros((nn, nc)), np.zeros((sites, nc)), np.zeros((2, nc)), np.zeros((3, nc)),
           np.zeros((nc, nc)), np.zeros((nc, nc)), np.zeros((nn, nc)), np.zeros((nn, nc)),
           np.zeros(nc), np.zeros((sites, nc)), np.zeros((sites, nc)), np.zeros((sites, nc)),
-          np.zeros((nn, nc))) + radial_points(max(m, 1)) + (np.zeros((max(m, 1), 2)),)
+          np.zeros((nn, nc)), rx, rW, rD, np.zeros((max(m, 1), 2)))
     y3 = np.zeros(3 * S)
     phys = np.zeros(P)
     c3 = np.zeros((3, nc))
@@ -1179,7 +1181,7 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
                     break
                 lu_ok = True
                 c_lu = c
-            gain = 2.0 / (1.0 + c / c_lu)
+            gain = 2.0 / (1.0 + c / c_lu)  # 1 while the factors are current
             # simplified Newton for y = ypred + d, d = c f(y) - psi
             for i in range(N):
                 y[i] = ypred[i]
@@ -1194,11 +1196,8 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
                            ws, f)
                 n_rhs += 1
                 for i in range(N):
-                    dy[i] = c * f[i] - psi[i] - d[i]
+                    dy[i] = gain * (c * f[i] - psi[i] - d[i])
                 _lsolve(c_lu, pm, nc, nr, rapid, K, jw, dy)
-                if c != c_lu:
-                    for i in range(N):
-                        dy[i] *= gain
                 dy_norm = _rms(dy, sc)
                 if not np.isfinite(dy_norm):
                     break
