@@ -276,7 +276,7 @@ class Leachsim:
         a.update(L=p.L, u_sec=np.full(len(p.sections), p.u), eps=p.eps, D=p.D, n=n, K=K, pm=pm,
                  pp=pp, par=par, t_sec=t_sec, c_sec=c_sec, c_end=c_sec, c_init=c_init, q_init=q_init,
                  t_out=p.t_out, scale=scale,
-                 c_out=np.zeros((nt, nc)), y_end=np.zeros(nodes * P + nc), stats=np.zeros(5),
+                 c_out=np.zeros((nt, nc)), y_end=np.zeros(nodes * P + nc), stats=np.zeros(6),
                  t_prof=np.zeros(0), prof_out=np.zeros((0, nodes * P)))  # no in-bed profiles
         return a
 

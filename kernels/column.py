@@ -146,6 +146,13 @@ NEWTON_MAXITER = 4
 # RMS norm 1): scipy's sqrt(rtol) (1e-3 at rtol 1e-6) asked 30x more than the error test
 # needs and made multi-component columns refresh the Jacobian every second step.
 NEWTON_TOL = 0.03
+# Newton's convergence rate is carried from step to step (CVODE's crate): after a
+# refactorisation it is 1, each later iteration sets rate = max(RATE_DECAY rate, observed
+# ratio), and a step's first correction is accepted alone when rate |dy| <= NEWTON_TOL.
+# Resetting it with the factors keeps one-iteration steps to stretches where the same
+# factors have proved to contract; carried across refactorisations it let too-loose
+# corrections through, and the noisier differences cost more steps than they saved.
+RATE_DECAY = 0.3
 MIN_FACTOR = 0.2
 MAX_FACTOR = 10.0
 # the iteration matrix I - c J is refactored only when c = h/alpha has moved more than this
@@ -1042,7 +1049,8 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
     inlet ramped linearly from c_sec[s, :] to c_end[s, :] (equal: piecewise constant;
     len(t_sec) = n_sections + 1).  Fills c_out[k_t, k] (outlet,
     mol/m3) at t_out, y_end (final state in the physical layout, n K P values, then the
-    integrated outflows), stats = [accepted, rejected, rhs, jacobians, t reached].
+    integrated outflows), stats = [accepted, rejected, rhs, jacobians, t reached,
+    factorisations].
     ``scale`` (n K S + nc, see ``atol_scale``) sets atol per state (atol * scale).
     prof_out[k, :] holds the n K nodes in the physical layout (n K P values) at t_prof[k]
     (sorted; may be empty): in-bed profiles.
@@ -1106,6 +1114,7 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
     n_rej = 0
     n_rhs = 0
     n_jac = 0
+    n_fac = 0
     k_out = 0
     n_out = t_out.shape[0]
     t = t_sec[0]
@@ -1149,6 +1158,7 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
         n_equal = 0
         lu_ok = False
         c_lu = 0.0
+        rate = 1.0
         while t < t_bound:
             if n_acc + n_rej >= MAX_STEPS:
                 status = STATUS_MAX_STEPS
@@ -1176,11 +1186,13 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
                 psi[i] = acc / ALPHA[order]
             c = h / ALPHA[order]
             if not lu_ok or abs(c / c_lu - 1.0) > LU_DRIFT:
+                n_fac += 1
                 if _factor(c, pm, nc, nr, rapid, K, jw) != 0:
                     status = STATUS_SINGULAR
                     break
                 lu_ok = True
                 c_lu = c
+                rate = 1.0
             gain = 2.0 / (1.0 + c / c_lu)  # 1 while the factors are current
             # simplified Newton for y = ypred + d, d = c f(y) - psi
             for i in range(N):
@@ -1201,15 +1213,19 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
                 dy_norm = _rms(dy, sc)
                 if not np.isfinite(dy_norm):
                     break
-                ratio = dy_norm / dy_old if dy_old > 0.0 else -1.0
-                if ratio >= 0.0 and (ratio >= 1.0 or ratio ** (NEWTON_MAXITER - it)
-                                     / (1.0 - ratio) * dy_norm > newton_tol):
-                    break
+                if it == 0:  # the rate of earlier steps, if any, vouches for one iteration
+                    done = dy_norm * min(1.0, rate) <= newton_tol
+                else:
+                    ratio = dy_norm / dy_old
+                    if ratio >= 1.0 or (ratio ** (NEWTON_MAXITER - it) / (1.0 - ratio) * dy_norm
+                                        > newton_tol):
+                        break
+                    rate = max(RATE_DECAY * rate, ratio)
+                    done = ratio / (1.0 - ratio) * dy_norm < newton_tol
                 for i in range(N):
                     y[i] += dy[i]
                     d[i] += dy[i]
-                if dy_norm == 0.0 or (ratio >= 0.0 and ratio / (1.0 - ratio) * dy_norm
-                                      < newton_tol):
+                if done or dy_norm == 0.0:
                     converged = True
                     break
                 dy_old = dy_norm
@@ -1319,6 +1335,7 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
     stats[2] = n_rhs
     stats[3] = n_jac
     stats[4] = t
+    stats[5] = n_fac
     return status
 
 

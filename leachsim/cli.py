@@ -106,7 +106,8 @@ def column_summary(res: Results) -> str:
                   f"({'closed' if worst < 1e-6 else 'NOT CLOSED'} to 1e-6)",
               f"  solver: {int(res.scalar('steps_accepted'))} steps, "
               f"{int(res.scalar('steps_rejected'))} rejected, "
-              f"{int(res.scalar('jacobian_evaluations'))} Jacobians"]
+              f"{int(res.scalar('jacobian_evaluations'))} Jacobians, "
+              f"{int(res.scalar('lu_factorisations'))} factorisations"]
     return "\n".join(lines)
 
 

@@ -55,7 +55,7 @@ def simulate(u, D, n, code, params, c0, t_end, outputs=401, rtol=1e-7, atol=1e-9
                   u * t_end * np.maximum(c_sec[0], 1e-3), scale)
     c_out = np.zeros((outputs, nc))
     y = np.zeros(nn * P + nc)
-    st = np.zeros(5)
+    st = np.zeros(6)
     status = kc.run_column(L, np.array([u]), EPS, D, n, K, code, pm, rapid, nr, pp, par, t_sec,
                            c_sec, c_sec, c_init, q_init, t_out, np.zeros(0), rtol, atol, scale,
                            c_out, np.zeros((0, nn * P)), y, st)

@@ -114,7 +114,7 @@ def run_columns(scenarios: list[ColumnScenario], stop: float = 0.05) -> list[Res
         c_out = np.zeros((m, scenarios[idx[0]].outputs, nc))
         prof = np.zeros((m, len(scenarios[idx[0]].profiles), nodes * P))
         y_end = np.zeros((m, nodes * P + nc))
-        stats = np.zeros((m, 5))
+        stats = np.zeros((m, 6))
         status = np.zeros(m, np.int64)
         arr = {name: np.ascontiguousarray(np.stack([np.asarray(inputs[k][name], float)
                                                     for k in idx])) for name in _PER_CASE}
@@ -310,7 +310,8 @@ def _label(sc: ColumnScenario, a: dict, c_out, prof, y_end, stats, stop) -> Resu
                "bed_volume": (sc.bed_volume, "m^3"), "sorbent_mass": (sorbent_mass, "kg"),
                "stop_level": (stop, "1"),
                "steps_accepted": (stats[0], "1"), "steps_rejected": (stats[1], "1"),
-               "rhs_evaluations": (stats[2], "1"), "jacobian_evaluations": (stats[3], "1")}
+               "rhs_evaluations": (stats[2], "1"), "jacobian_evaluations": (stats[3], "1"),
+               "lu_factorisations": (stats[5], "1")}
     for key, val in metrics.items():  # per-component metrics by name, for sweeps and tables
         for k, comp in enumerate(comps):
             scalars[f"{key}_{comp}"] = (float(val[k]), v[key].units)
