@@ -111,6 +111,7 @@ from numba import njit, prange
 
 from ._numba import INLINE_OPTS, JIT_OPTS, PARALLEL_OPTS
 from .banded import band_lu, band_solve
+from .blocktri import blocktri_lu, blocktri_solve, dense_lu, dense_solve_columns
 from .binding import N_PAR_ROWS, equilibrium, kinetic_rates
 
 # particle models: the solid takes up straight from the bulk (lumped rate model), through a
@@ -234,6 +235,16 @@ def bulk_band(nc, K):
     if K == 1:
         return 3 * nc - 1, 2 * nc - 1
     return 2 * K * nc - 1, 2 * K * nc - 1
+
+
+@njit(**JIT_OPTS)
+def bulk_factor_width(nc, K):
+    """Columns of the bulk factors: the band with its pivoting fill (finite volumes,
+    ``banded``) or a DG element's three blocks [D_e | L_e | U_e] (``blocktri``)."""
+    if K == 1:
+        klb, kub = bulk_band(nc, K)
+        return 2 * klb + kub + 1
+    return 3 * K * nc
 
 
 @njit(**JIT_OPTS)
@@ -788,8 +799,8 @@ def cell_physical(y, base, i, code, pm, rapid, nr, eps, pp, par, ws, out, o):
 @njit(**JIT_OPTS)
 def _jacobian(y, c_in, L, u, eps, D, n, K, code, pm, rapid, nr, pp, par, dgw, dgD, ws, jw):
     """Finite-difference Jacobian in blocks (see ``_factor``), from the two parts of the
-    right-hand side.  ``_local`` depends on one node's states: each of a node's S states is
-    perturbed in turn and only that node re-evaluated (S sweeps over the bed in all).  The
+    right-hand side.  ``_local`` depends on one node's states: state o of every node is
+    perturbed at once, for o = 0 .. S - 1 (S evaluations over the bed).  The
     transport depends on the bulk liquid only: a bulk state of node j moves the rates of
     the cells j - 1 .. j + 2 (finite volumes) or of the elements next to j's (DG), so nodes
     4 cells or 3 elements apart are perturbed together (nc x 4, or nc x 3 K, transport
@@ -813,15 +824,17 @@ def _jacobian(y, c_in, L, u, eps, D, n, K, code, pm, rapid, nr, pp, par, dgw, dg
     tb0 = ws[6]
     fo0 = ws[8]
     _transport(cbp, c_in, L, u, D, n, K, dgw, dgD, tb0, ws[7], fo0)
-    # local part: node by node
+    # local part: state o of every node perturbed at once (a node's terms see only its own)
     if not (pm == SOLID and rapid):
-        for i in range(nn):
-            base = i * S
-            for o in range(S):
-                j = base + o
+        for o in range(S):
+            for i in range(nn):
+                j = i * S + o
                 yp[j] = y[j] + 1e-7 * max(abs(y[j]), 1e-3)
+            _local(yp, 0, nn, code, pm, rapid, nr, eps, pp, par, ws, fp)
+            for i in range(nn):
+                base = i * S
+                j = base + o
                 dj = yp[j] - y[j]
-                _local(yp, i, i + 1, code, pm, rapid, nr, eps, pp, par, ws, fp)
                 yp[j] = y[j]
                 for r in range(Sp):
                     v = (fp[base + r] - f0[base + r]) / dj
@@ -835,7 +848,7 @@ def _jacobian(y, c_in, L, u, eps, D, n, K, code, pm, rapid, nr, pp, par, dgw, dg
                         jbp[i * nc + k, o] = v
                     else:
                         jbb[i * nc + k, (o - Sp) - k + klb] += v
-            _local(y, i, i + 1, code, pm, rapid, nr, eps, pp, par, ws, fp)  # restore caches
+        _local(y, 0, nn, code, pm, rapid, nr, eps, pp, par, ws, fp)  # restore the caches
     # transport part: bulk states in groups
     stride = 4 if K == 1 else 3 * K
     mm = max(n_shells(pm, nr), 1)
@@ -893,42 +906,73 @@ def _factor(c, pm, nc, nr, rapid, K, jw):
     number of nodes and the shells, instead of O(S^3) per node for the full band.
     Returns 0, or 1 if a block is singular."""
     jpp, jpb, jbp, jbb = jw[0], jw[1], jw[2], jw[3]
-    app, pivp, X, abb, pivb, col = jw[5], jw[6], jw[7], jw[8], jw[9], jw[16]
+    app, pivp, X, abb, pivb, col, sq = jw[5], jw[6], jw[7], jw[8], jw[9], jw[16], jw[18]
     nn = X.shape[0]
     Sp = X.shape[1]
     klp, kup = particle_band(pm, nc, nr, rapid)
     klb, kub = bulk_band(nc, K)
+    B = K * nc  # a DG element's bulk states
     for r in range(abb.shape[0]):
         for x in range(abb.shape[1]):
             abb[r, x] = 0.0
-        for x in range(klb + kub + 1):
-            abb[r, x] = -c * jbb[r, x]
-        abb[r, klb] += 1.0
-    for i in range(nn):  # app, pivp: the nodes' Sp-row band matrices one after another
+        if K == 1:
+            for x in range(klb + kub + 1):
+                abb[r, x] = -c * jbb[r, x]
+            abb[r, klb] += 1.0
+            continue
+        e = r // B  # DG: the band's entries into the blocks [D_e | L_e | U_e]
+        for x in range(max(0, klb - r), min(klb + kub + 1, nn * nc + klb - r)):
+            cj = r + x - klb
+            e2 = cj // B  # e (D_e), e - 1 (L_e) or e + 1 (U_e): the band holds no other
+            if abs(e2 - e) <= 1:
+                abb[r, cj - e2 * B + (0 if e2 == e else B if e2 < e else 2 * B)] = -c * jbb[r, x]
+        abb[r, r - e * B] += 1.0
+    dense = klp == Sp - 1
+    for i in range(nn):
         r0 = i * Sp
-        for r in range(Sp):
-            for x in range(app.shape[1]):
-                app[r0 + r, x] = 0.0
-            for cc in range(max(0, r - klp), min(Sp, r + kup + 1)):
-                app[r0 + r, cc - r + klp] = -c * jpp[r0 + r, cc]
-            app[r0 + r, klp] += 1.0
         if Sp == 0:
             continue
-        if band_lu(app, klp, kup, pivp, r0, Sp) != 0:
-            return 1
-        for k in range(nc):
+        if dense:  # [A | I | -c Jpb] -> [LU | A^-1 | X]; app's rows take A^-1
             for r in range(Sp):
-                col[r] = -c * jpb[r0 + r, k]
-            band_solve(app, klp, kup, pivp, r0, Sp, col, 0)
+                for x in range(Sp):
+                    sq[r, x] = -c * jpp[r0 + r, x]
+                    sq[r, Sp + x] = 0.0
+                sq[r, r] += 1.0
+                sq[r, Sp + r] = 1.0
+                for k in range(nc):
+                    sq[r, 2 * Sp + k] = -c * jpb[r0 + r, k]
+            if dense_lu(sq, 0, Sp, pivp) != 0:
+                return 1
+            dense_solve_columns(sq, 0, Sp, pivp, Sp, Sp + nc)
             for r in range(Sp):
-                X[i, r, k] = col[r]
+                for x in range(Sp):
+                    app[r0 + r, x] = sq[r, Sp + x]
+                for k in range(nc):
+                    X[i, r, k] = sq[r, 2 * Sp + k]
+        else:  # app, pivp: the nodes' Sp-row band matrices one after another
+            for r in range(Sp):
+                for x in range(app.shape[1]):
+                    app[r0 + r, x] = 0.0
+                for cc in range(max(0, r - klp), min(Sp, r + kup + 1)):
+                    app[r0 + r, cc - r + klp] = -c * jpp[r0 + r, cc]
+                app[r0 + r, klp] += 1.0
+            if band_lu(app, klp, kup, pivp, r0, Sp) != 0:
+                return 1
+            for k in range(nc):
+                for r in range(Sp):
+                    col[r] = -c * jpb[r0 + r, k]
+                band_solve(app, klp, kup, pivp, r0, Sp, col, 0)
+                for r in range(Sp):
+                    X[i, r, k] = col[r]
         for k in range(nc):
             for k2 in range(nc):
                 s = 0.0
                 for r in range(Sp):
                     s += jbp[i * nc + k, r] * X[i, r, k2]
-                abb[i * nc + k, k2 - k + klb] += c * s
-    return 0 if band_lu(abb, klb, kub, pivb, 0, nn * nc) == 0 else 1
+                abb[i * nc + k, k2 - k + klb if K == 1 else (i % K) * nc + k2] += c * s
+    if K == 1:
+        return 0 if band_lu(abb, klb, kub, pivb, 0, nn * nc) == 0 else 1
+    return blocktri_lu(abb, B, nn // K, pivb)
 
 
 @njit(**INLINE_OPTS)
@@ -937,22 +981,35 @@ def _lsolve(c, pm, nc, nr, rapid, K, jw, b):
     right-hand side through its block, the bulk through the Schur band, back-substitution
     x_p = A^-1 b_p - X x_b; then the outflow rows, x_out = b_out + c Jout x_b."""
     jbp, jout = jw[2], jw[4]
-    app, pivp, X, abb, pivb, rb = jw[5], jw[6], jw[7], jw[8], jw[9], jw[17]
+    app, pivp, X, abb, pivb, col, rb = jw[5], jw[6], jw[7], jw[8], jw[9], jw[16], jw[17]
     nn = X.shape[0]
     Sp = X.shape[1]
     S = Sp + nc
     klp, kup = particle_band(pm, nc, nr, rapid)
     klb, kub = bulk_band(nc, K)
+    dense = klp == Sp - 1
     for i in range(nn):
         base = i * S
-        if Sp > 0:
+        if dense:  # b_p <- A^-1 b_p, a product: no chain of dependent rows
+            r0 = i * Sp
+            for r in range(Sp):
+                s = 0.0
+                for x in range(Sp):
+                    s += app[r0 + r, x] * b[base + x]
+                col[r] = s
+            for r in range(Sp):
+                b[base + r] = col[r]
+        elif Sp > 0:
             band_solve(app, klp, kup, pivp, i * Sp, Sp, b, base)
         for k in range(nc):
             s = b[base + Sp + k]
             for r in range(Sp):
                 s += c * jbp[i * nc + k, r] * b[base + r]
             rb[i * nc + k] = s
-    band_solve(abb, klb, kub, pivb, 0, nn * nc, rb, 0)
+    if K == 1:
+        band_solve(abb, klb, kub, pivb, 0, nn * nc, rb, 0)
+    else:
+        blocktri_solve(abb, K * nc, nn // K, pivb, rb, 0)
     for i in range(nn):
         base = i * S
         for k in range(nc):
@@ -1095,10 +1152,10 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
     jw = (np.zeros((nn * Sp, Sp)), np.zeros((nn * Sp, nc)), np.zeros((nn * nc, Sp)),
           np.zeros((nn * nc, klb + kub + 1)), np.zeros((nc, 3 * nc)),
           np.zeros((nn * Sp, 2 * klp + kup + 1)), np.zeros(nn * Sp, np.int64),
-          np.zeros((nn, Sp, nc)), np.zeros((nn * nc, 2 * klb + kub + 1)),
+          np.zeros((nn, Sp, nc)), np.zeros((nn * nc, bulk_factor_width(nc, K))),
           np.zeros(nn * nc, np.int64), np.zeros(N), np.zeros(N), np.zeros(N),
           np.zeros((nn, nc)), np.zeros((nn, nc)), np.zeros(nc), np.zeros(max(Sp, 1)),
-          np.zeros(nn * nc))
+          np.zeros(nn * nc), np.zeros((Sp, 2 * Sp + nc) if klp == Sp - 1 else (1, 1)))
     sites = nn * max(m, 1)  # binding sites: a node's bulk (SOLID) or its shells
     rx, rW, rD = radial_points(m if pm == GRM_COLLOCATION else 1)  # only read on collocation
     ws = (np.zeros((nn, nc)), np.zeros((sites, nc)), np.zeros((2, nc)), np.zeros((3, nc)),

@@ -1,0 +1,138 @@
+"""Block-tridiagonal LU (block Thomas algorithm) for the bulk of a DG column.
+
+A DG node's transport sees every node of its own element and of the two neighbouring
+ones, so the bulk Jacobian of ne elements with B = K nc states each is block tridiagonal,
+    L_e x_{e-1} + D_e x_e + U_e x_{e+1} = b_e,        e = 0 .. ne - 1.
+As one band it has 2B - 1 diagonals each side, and partial pivoting doubles U's width:
+about 8 ne B^3 multiply-adds to factor.  By blocks (Thomas): D'_0 = D_0,
+W_e = D'_e^-1 U_e, D'_e = D_e - L_e W_{e-1}; solve g_e = D'_e^-1 (b_e - L_e g_{e-1}),
+x_e = g_e - W_e x_{e+1}: about (4/3 + nnz(L_e)/B^2) ne B^3, where L_e, which couples only
+through the interface node and the interface flux, is mostly zeros that the product skips.  Each D'_e is factored
+with partial pivoting inside its block; there is no pivoting across blocks, which is
+stable for the diagonally dominant I - c J of a column (a block is I minus c times its
+own element's transport and uptake).
+
+Storage: T[ne B, 3 B], rows e B .. e B + B - 1 hold [D_e | L_e | U_e]; ``blocktri_lu``
+overwrites D_e with the LU factors of D'_e and U_e with W_e; piv[e B + k] is the row
+(counted from e B) swapped with k.
+"""
+from numba import njit
+
+from ._numba import INLINE_OPTS, JIT_OPTS
+
+
+@njit(**INLINE_OPTS)
+def dense_lu(a, r0, n, piv):
+    """LU with partial pivoting of the n x n matrix a[r0:r0 + n, 0:n], in place, by rows
+    (whole rows swapped, as LAPACK's getrf); piv[r0 + k] is the row (from r0) swapped with
+    k.  Returns 0, or 1 if the matrix is singular."""
+    for k in range(n):
+        p = k
+        big = abs(a[r0 + k, k])
+        for i in range(k + 1, n):
+            v = abs(a[r0 + i, k])
+            if v > big:
+                big = v
+                p = i
+        piv[r0 + k] = p
+        if big == 0.0:
+            return 1
+        if p != k:
+            for j in range(n):
+                tmp = a[r0 + k, j]
+                a[r0 + k, j] = a[r0 + p, j]
+                a[r0 + p, j] = tmp
+        d = a[r0 + k, k]
+        for i in range(k + 1, n):
+            li = a[r0 + i, k] / d
+            a[r0 + i, k] = li
+            if li != 0.0:
+                for j in range(k + 1, n):
+                    a[r0 + i, j] -= li * a[r0 + k, j]
+    return 0
+
+
+@njit(**INLINE_OPTS)
+def dense_solve_columns(a, r0, n, piv, c0, m):
+    """Overwrite the n x m right-hand sides a[r0:r0 + n, c0:c0 + m] with A^-1 times them,
+    A's factors from ``dense_lu`` in a[r0:r0 + n, 0:n]; row operations only, so the inner
+    loops run along contiguous rows."""
+    for k in range(n):
+        p = piv[r0 + k]
+        if p != k:
+            for j in range(c0, c0 + m):
+                tmp = a[r0 + k, j]
+                a[r0 + k, j] = a[r0 + p, j]
+                a[r0 + p, j] = tmp
+    for k in range(n):
+        for i in range(k + 1, n):
+            li = a[r0 + i, k]
+            if li != 0.0:
+                for j in range(c0, c0 + m):
+                    a[r0 + i, j] -= li * a[r0 + k, j]
+    for i in range(n - 1, -1, -1):
+        for k in range(i + 1, n):
+            uv = a[r0 + i, k]
+            if uv != 0.0:
+                for j in range(c0, c0 + m):
+                    a[r0 + i, j] -= uv * a[r0 + k, j]
+        d = 1.0 / a[r0 + i, i]
+        for j in range(c0, c0 + m):
+            a[r0 + i, j] *= d
+
+
+@njit(**JIT_OPTS)
+def blocktri_lu(T, B, ne, piv):
+    """Factor T in place (module docstring).  Returns 0, or 1 if a block is singular."""
+    for e in range(ne):
+        r0 = e * B
+        if e > 0:  # D_e -= L_e W_{e-1}, skipping L's zeros
+            for i in range(B):
+                for m in range(B):
+                    lv = T[r0 + i, B + m]
+                    if lv != 0.0:
+                        for j in range(B):
+                            T[r0 + i, j] -= lv * T[r0 - B + m, 2 * B + j]
+        if dense_lu(T, r0, B, piv) != 0:
+            return 1
+        if e < ne - 1:
+            dense_solve_columns(T, r0, B, piv, 2 * B, B)  # W_e = D'_e^-1 U_e
+    return 0
+
+
+@njit(**INLINE_OPTS)
+def blocktri_solve(T, B, ne, piv, b, b0):
+    """Solve the system factored by ``blocktri_lu`` for b[b0:b0 + ne B], in place."""
+    for e in range(ne):
+        r0 = e * B
+        o = b0 + r0
+        if e > 0:  # b_e - L_e g_{e-1}
+            for i in range(B):
+                s = b[o + i]
+                for m in range(B):
+                    s -= T[r0 + i, B + m] * b[o - B + m]
+                b[o + i] = s
+        for k in range(B):
+            p = piv[r0 + k]
+            if p != k:
+                tmp = b[o + k]
+                b[o + k] = b[o + p]
+                b[o + p] = tmp
+        for i in range(1, B):
+            s = b[o + i]
+            for m in range(i):
+                s -= T[r0 + i, m] * b[o + m]
+            b[o + i] = s
+        for i in range(B - 1, -1, -1):
+            s = b[o + i]
+            for m in range(i + 1, B):
+                s -= T[r0 + i, m] * b[o + m]
+            b[o + i] = s / T[r0 + i, i]
+    for e in range(ne - 2, -1, -1):  # x_e = g_e - W_e x_{e+1}
+        r0 = e * B
+        o = b0 + r0
+        for i in range(B):
+            s = b[o + i]
+            for j in range(B):
+                s -= T[r0 + i, 2 * B + j] * b[o + B + j]
+            b[o + i] = s
