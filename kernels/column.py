@@ -367,6 +367,25 @@ def radial_points(m):
 
 
 @njit(**JIT_OPTS)
+def bead_operator(m, R):
+    """(A, W): the weights W of ``radial_points`` and the radial diffusion operator of a
+    bead of radius R on its m collocation points, the weak form's stiffness over the lumped
+    mass (``_collocation``):
+        (A g)_j = -(4 / (R^2 W_j)) sum_l W_l x_l Dx[l, j] sum_i Dx[l, i] g_i     (1/m^2),
+    so that W_j dw_j/dt = delta_j,m-1 J / R + W_j (A (eps_p D_p c_p + (1 - eps_p) D_s q))_j.
+    Its columns weighted by W sum to zero (sum_j Dx[l, j] = 0): it conserves mass."""
+    x, W, Dx = radial_points(m)
+    A = np.zeros((m, m))
+    for j in range(m):
+        for i in range(m):
+            s = 0.0
+            for l in range(m):
+                s += W[l] * x[l] * Dx[l, j] * Dx[l, i]
+            A[j, i] = -4.0 * s / (R * R * W[j])
+    return A, W
+
+
+@njit(**JIT_OPTS)
 def bead_fractions(pm, nr):
     """Share of a bead's volume that each radial shell or collocation point stands for
     (PORES: one; GRM: equidistant shells, ((j + 1)^3 - j^3)/m^3; GRM_COLLOCATION: 3 W_j),
@@ -536,7 +555,7 @@ def _local(y, i0, i1, code, pm, rapid, nr, eps, pp, par, ws, f):
     scratch; the transport's tb (nodes, nc), gg (nodes, nc) and fo (nc); then per binding
     site (row i mm + j: node i, shell j; mm = max(shells, 1)) its liquid CV, loading QV and
     binding rate RV (nodes mm, nc), per node dq*/dc's diagonal at the bead surface
-    (nodes, nc), and the bead's ``radial_points`` x, W, Dx with their scratch (mm, 2)).
+    (nodes, nc), and the collocation bead's ``bead_operator`` A and weights W).
     The binding rates of all rows come from one ``kinetic_rates`` call."""
     nc = par.shape[1]
     S = states_per_cell(pm, nc, nr, rapid)
@@ -587,7 +606,8 @@ def _local(y, i0, i1, code, pm, rapid, nr, eps, pp, par, ws, f):
         for k in range(nc):
             cb[i, k] = y[base + ob + k]
         if pm == GRM_COLLOCATION:
-            _collocation(cb, CV, QV, RV, i, r0, base, m, bs, rapid, F, eps_p, R, par, ws, f)
+            _collocation(cb, CV, QV, RV, i, r0, base, m, bs, rapid, F, eps_p, R, par, ws[13],
+                         ws[14], f)
             continue
         for k in range(nc):
             kf = par[P_FILM, k]
@@ -632,7 +652,7 @@ def _bead_rates(f, sb, nc, k, rapid, div_p, div_s, rate, eps_p):
 
 
 @njit(**JIT_OPTS)
-def _collocation(cb, CV, QV, RV, i, r0, base, m, bs, rapid, F, eps_p, R, par, ws, f):
+def _collocation(cb, CV, QV, RV, i, r0, base, m, bs, rapid, F, eps_p, R, par, rA, rW, f):
     """Node i's bead on m radial collocation points (``radial_points``: x = (r/R)^2,
     weights W, differentiation Dx), a spectral element in weak form with the mass matrix
     lumped on the points.  The weak form of dw/dt = (1/r^2) d/dr (r^2 G), tested with
@@ -640,37 +660,28 @@ def _collocation(cb, CV, QV, RV, i, r0, base, m, bs, rapid, F, eps_p, R, par, ws
         W_j dw_j/dt = delta_j,m-1 J / R - (4 / R^2) sum_l W_l x_l Dx[l, j] g_l,
         g = eps_p D_p dc_p/dx + (1 - eps_p) D_s dq/dx    (G = 2 sqrt(x) g / R),
     with the film flux J = k_f (c - c_p(R)) entering at the surface point and the
-    centre's zero flux natural.  Since sum_j Dx[l, j] = 0 the points' balances sum to
-    3 sum_j W_j dw_j/dt = (3/R) J exactly: the bead takes up what the bulk's sink
-    -F (3/R) J gives.  Kinetic binding: the pore liquid takes the film and the pore term,
-    the loading its rate and the surface term (dq/dr = 0 at R, like the shells)."""
+    centre's zero flux natural; the divergence terms are the operator rA of
+    ``bead_operator`` (weights rW) applied to the pore and loading profiles.  Since
+    sum_j Dx[l, j] = 0 the points' balances sum to 3 sum_j W_j dw_j/dt = (3/R) J exactly:
+    the bead takes up what the bulk's sink -F (3/R) J gives.  Kinetic binding: the pore
+    liquid takes the film and the pore term, the loading its rate and the surface term
+    (dq/dr = 0 at R, like the shells)."""
     nc = cb.shape[1]
-    rx, rW, rD, gp = ws[13], ws[14], ws[15], ws[16]
     for k in range(nc):
         flux = par[P_FILM, k] * (cb[i, k] - CV[r0 + m - 1, k])
         f[base + m * bs + k] = -F * 3.0 / R * flux
         Dp = eps_p * par[P_DP, k]
         Ds = (1.0 - eps_p) * par[P_DS, k]
-        for l in range(m):
-            cx = 0.0
-            qx = 0.0
-            for j in range(m):
-                cx += rD[l, j] * CV[r0 + j, k]
-                qx += rD[l, j] * QV[r0 + j, k]
-            g = 4.0 * rW[l] * rx[l] / (R * R)
-            gp[l, 0] = g * Dp * cx
-            gp[l, 1] = g * Ds * qx
         for j in range(m):
             sp = 0.0
             ss = 0.0
             for l in range(m):
-                sp += rD[l, j] * gp[l, 0]
-                ss += rD[l, j] * gp[l, 1]
-            div_p = -sp / rW[j]
-            div_s = -ss / rW[j]
+                sp += rA[j, l] * CV[r0 + l, k]
+                ss += rA[j, l] * QV[r0 + l, k]
+            div_p = Dp * sp
             if j == m - 1:
                 div_p += flux / (R * rW[j])
-            _bead_rates(f, base + j * bs, nc, k, rapid, div_p, div_s, RV[r0 + j, k], eps_p)
+            _bead_rates(f, base + j * bs, nc, k, rapid, div_p, Ds * ss, RV[r0 + j, k], eps_p)
 
 
 @njit(**JIT_OPTS)
@@ -1046,15 +1057,12 @@ def _inlet(c_sec, c_end, t_sec, s, t, c_in):
 
 
 @njit(**JIT_OPTS)
-def _interpolate(Dd, order, t, h, tq, i):
-    """State i at time tq from the NDF interpolating polynomial through the last step
-    (differences Dd at t, step h): y = D0 + sum_j Dj prod_{m<j} (tq - (t - m h))/((m+1) h)."""
-    val = Dd[0, i]
-    p = 1.0
+def _interp_weights(order, t, h, tq, wq):
+    """Weights of the NDF interpolating polynomial through the last step (differences Dd
+    at t, step h): y(tq) = sum_j wq[j] Dd[j], wq[j] = prod_{m<j} (tq - (t - m h))/((m+1) h)."""
+    wq[0] = 1.0
     for j in range(order):
-        p *= (tq - (t - j * h)) / ((j + 1) * h)
-        val += Dd[j + 1, i] * p
-    return val
+        wq[j + 1] = wq[j] * (tq - (t - j * h)) / ((j + 1) * h)
 
 
 @njit(**JIT_OPTS)
@@ -1157,12 +1165,14 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
           np.zeros((nn, nc)), np.zeros((nn, nc)), np.zeros(nc), np.zeros(max(Sp, 1)),
           np.zeros(nn * nc), np.zeros((Sp, 2 * Sp + nc) if klp == Sp - 1 else (1, 1)))
     sites = nn * max(m, 1)  # binding sites: a node's bulk (SOLID) or its shells
-    rx, rW, rD = radial_points(m if pm == GRM_COLLOCATION else 1)  # only read on collocation
+    rA, rW = (bead_operator(m, pp[1]) if pm == GRM_COLLOCATION  # only read on collocation
+              else (np.zeros((1, 1)), np.ones(1)))
     ws = (np.zeros((nn, nc)), np.zeros((sites, nc)), np.zeros((2, nc)), np.zeros((3, nc)),
           np.zeros((nc, nc)), np.zeros((nc, nc)), np.zeros((nn, nc)), np.zeros((nn, nc)),
           np.zeros(nc), np.zeros((sites, nc)), np.zeros((sites, nc)), np.zeros((sites, nc)),
-          np.zeros((nn, nc)), rx, rW, rD, np.zeros((max(m, 1), 2)))
+          np.zeros((nn, nc)), rA, rW)
     y3 = np.zeros(3 * S)
+    wq = np.zeros(MAX_ORDER + 1)
     phys = np.zeros(P)
     c3 = np.zeros((3, nc))
     k_phys = 0  # offset into phys (a variable: a literal 0 would compile a second version)
@@ -1328,23 +1338,36 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
                     Dd[m, i] += Dd[m + 1, i]
             # outputs in (t_old, t] from the interpolating polynomial of this step
             while k_out < n_out and t_out[k_out] <= t:
-                tq = t_out[k_out]
+                _interp_weights(order, t, h, t_out[k_out], wq)
                 for mm in range(3 if K == 1 else 1):  # the last cells' (node's) c at tq
                     cell = max(nn - 1 - mm, 0)
-                    for x in range(S):
-                        y3[mm * S + x] = _interpolate(Dd, order, t, h, tq, cell * S + x)
-                    cell_physical(y3, mm * S, cell, code, pm, rapid, nr, eps, pp, par, ws,
-                                  phys, k_phys)
-                    for k in range(nc):
-                        c3[mm, k] = phys[k]
+                    # the bulk liquid is a state (the node's last nc), except for a lumped
+                    # bed in rapid equilibrium, whose states are totals
+                    whole = pm == SOLID and rapid
+                    for x in range(0 if whole else S - nc, S):
+                        acc = 0.0
+                        for j in range(order + 1):
+                            acc += wq[j] * Dd[j, cell * S + x]
+                        y3[mm * S + x] = acc
+                    if whole:
+                        cell_physical(y3, mm * S, cell, code, pm, rapid, nr, eps, pp, par, ws,
+                                      phys, k_phys)
+                        for k in range(nc):
+                            c3[mm, k] = phys[k]
+                    else:
+                        for k in range(nc):
+                            c3[mm, k] = y3[mm * S + S - nc + k]
                 for k in range(nc):
                     c_out[k_out, k] = (c3[0, k] if n < 3 or K > 1 else
                                        outlet_from_cells(c3[0, k], c3[1, k], c3[2, k]))
                 k_out += 1
             while k_prof < n_prof and t_prof[k_prof] <= t:
-                tq = t_prof[k_prof]
+                _interp_weights(order, t, h, t_prof[k_prof], wq)
                 for i in range(N):
-                    yp[i] = _interpolate(Dd, order, t, h, tq, i)
+                    acc = 0.0
+                    for j in range(order + 1):
+                        acc += wq[j] * Dd[j, i]
+                    yp[i] = acc
                 for i in range(nn):
                     cell_physical(yp, i * S, i, code, pm, rapid, nr, eps, pp, par, ws,
                                   prof_out[k_prof], i * P)
