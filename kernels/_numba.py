@@ -11,3 +11,9 @@ PARALLEL_OPTS = dict(JIT_OPTS, parallel=True)
 # with array arguments costs about 10 ns per array (reference counting at the call), which
 # was 20 times the work of a kinetic Langmuir rate; inlined (numba IR), it costs nothing.
 INLINE_OPTS = dict(JIT_OPTS, inline="always")
+# Functions called in a solver's inner loop with many array arguments that allocate nothing:
+# at each call numba's reference counting increments and decrements every array argument
+# (an atomic operation each), which for the column's _local with its 20 arrays cost about
+# 280 ns a call, more than its work on 10 nodes.  Compiled without the runtime (NRT) they
+# borrow their arguments; numba refuses to compile an allocation in them.
+BORROW_OPTS = dict(JIT_OPTS, _nrt=False)

@@ -177,7 +177,7 @@ import math
 
 from numba import njit
 
-from ._numba import INLINE_OPTS, JIT_OPTS
+from ._numba import BORROW_OPTS, INLINE_OPTS, JIT_OPTS
 
 # model codes
 LINEAR = 0
@@ -589,7 +589,7 @@ def _power(x, nu):
     return x ** nu
 
 
-@njit(**JIT_OPTS)
+@njit(**BORROW_OPTS)
 def kinetic_rates(code, C, Q, par, R, m0, m1):
     """Rows m0 .. m1 - 1 at once: R[m] = kinetic_rate(code, C[m], Q[m]) (every node and
     shell of a column in one call).  The model is dispatched once per call and the

@@ -18,7 +18,7 @@ overwrites D_e with the LU factors of D'_e and U_e with W_e; piv[e B + k] is the
 """
 from numba import njit
 
-from ._numba import INLINE_OPTS, JIT_OPTS
+from ._numba import BORROW_OPTS, INLINE_OPTS
 
 
 @njit(**INLINE_OPTS)
@@ -81,7 +81,7 @@ def dense_solve_columns(a, r0, n, piv, c0, m):
             a[r0 + i, j] *= d
 
 
-@njit(**JIT_OPTS)
+@njit(**BORROW_OPTS)
 def blocktri_lu(T, B, ne, piv):
     """Factor T in place (module docstring).  Returns 0, or 1 if a block is singular."""
     for e in range(ne):

@@ -109,7 +109,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from ._numba import INLINE_OPTS, JIT_OPTS, PARALLEL_OPTS
+from ._numba import BORROW_OPTS, INLINE_OPTS, JIT_OPTS, PARALLEL_OPTS
 from .banded import band_lu, band_solve
 from .blocktri import blocktri_lu, blocktri_solve, dense_lu, dense_solve_columns
 from .binding import N_PAR_ROWS, equilibrium, kinetic_rates
@@ -436,7 +436,7 @@ def atol_scale(pm, rapid, nr, n, eps, pp, c_ref, q_ref, out_ref, scale):
         scale[n * S + k] = out_ref[k]
 
 
-@njit(**JIT_OPTS)
+@njit(**BORROW_OPTS)
 def _solve_small(A, b):
     """Solve the dense nc x nc system A x = b in place (b <- x) by Gaussian elimination with
     partial pivoting; A is overwritten.  Returns False if A is singular."""
@@ -466,7 +466,7 @@ def _solve_small(A, b):
     return True
 
 
-@njit(**JIT_OPTS)
+@njit(**BORROW_OPTS)
 def equilibrium_inverse(code, alpha, beta, w, par, c, q, jac, lu, vec):
     """Solve alpha c + beta q*(c) = w for the liquid c (mol/m^3) of a rapid-equilibrium
     state with totals w; q* = binding.equilibrium(code, .).
@@ -543,7 +543,7 @@ def _liquid_of(y, base, alpha, beta, code, par, ws, row, c, q):
         cache[row, k] = c[k] if ok else 0.0  # a failed solve (NaN) restarts from c = 0
 
 
-@njit(**JIT_OPTS)
+@njit(**BORROW_OPTS)
 def _local(y, i0, i1, code, pm, rapid, nr, eps, pp, par, ws, f):
     """The own terms of nodes i0 .. i1 - 1: binding and intraparticle transport (the
     particle rows of f[i S:(i + 1) S]) and the uptake sink of the bulk rows (-F dq/dt, or
@@ -651,7 +651,7 @@ def _bead_rates(f, sb, nc, k, rapid, div_p, div_s, rate, eps_p):
         f[sb + k] = (div_p - (1.0 - eps_p) * rate) / eps_p
 
 
-@njit(**JIT_OPTS)
+@njit(**BORROW_OPTS)
 def _collocation(cb, CV, QV, RV, i, r0, base, m, bs, rapid, F, eps_p, R, par, rA, rW, f):
     """Node i's bead on m radial collocation points (``radial_points``: x = (r/R)^2,
     weights W, differentiation Dx), a spectral element in weak form with the mass matrix
@@ -684,7 +684,7 @@ def _collocation(cb, CV, QV, RV, i, r0, base, m, bs, rapid, F, eps_p, R, par, rA
             _bead_rates(f, base + j * bs, nc, k, rapid, div_p, Ds * ss, RV[r0 + j, k], eps_p)
 
 
-@njit(**JIT_OPTS)
+@njit(**BORROW_OPTS)
 def _transport(cb, c_in, L, u, D, n, K, dgw, dgD, tb, gg, fo):
     """Axial advection-dispersion of the bulk liquid cb (nodes, nc): dc/dt into tb, the
     outflux u c(L) into fo (mol/m^2/s per unit interstitial area).
@@ -781,7 +781,7 @@ def column_rhs(y, c_in, L, u, eps, D, n, K, code, pm, rapid, nr, pp, par, dgw, d
         dydt[nn * S + k] = fo[k]
 
 
-@njit(**JIT_OPTS)
+@njit(**BORROW_OPTS)
 def cell_physical(y, base, i, code, pm, rapid, nr, eps, pp, par, ws, out, o):
     """Cell i's state block y[base:base + S] in the physical layout (c, c_p per shell,
     q per shell; SOLID: c, q) at out[o:o + P]; rapid equilibrium is solved for c."""
@@ -807,7 +807,7 @@ def cell_physical(y, base, i, code, pm, rapid, nr, eps, pp, par, ws, out, o):
                 out[qo + k] = y[base + 2 * j * nc + nc - lq + k]
 
 
-@njit(**JIT_OPTS)
+@njit(**BORROW_OPTS)
 def _jacobian(y, c_in, L, u, eps, D, n, K, code, pm, rapid, nr, pp, par, dgw, dgD, ws, jw):
     """Finite-difference Jacobian in blocks (see ``_factor``), from the two parts of the
     right-hand side.  ``_local`` depends on one node's states: state o of every node is
@@ -903,7 +903,7 @@ def _jacobian(y, c_in, L, u, eps, D, n, K, code, pm, rapid, nr, pp, par, dgw, dg
     return S + nc * min(stride, nn)
 
 
-@njit(**JIT_OPTS)
+@njit(**BORROW_OPTS)
 def _factor(c, pm, nc, nr, rapid, K, jw):
     """Factor the iteration matrix M = I - c J without ever forming it as one band.
 
@@ -1038,7 +1038,7 @@ def _lsolve(c, pm, nc, nr, rapid, K, jw, b):
         b[nn * S + k] = s
 
 
-@njit(**JIT_OPTS)
+@njit(**BORROW_OPTS)
 def _rms(v, scale):
     s = 0.0
     for i in range(v.shape[0]):
@@ -1047,7 +1047,7 @@ def _rms(v, scale):
     return math.sqrt(s / v.shape[0])
 
 
-@njit(**JIT_OPTS)
+@njit(**BORROW_OPTS)
 def _inlet(c_sec, c_end, t_sec, s, t, c_in):
     """Inlet of section s at time t: linear from c_sec[s] at its start to c_end[s] at its end."""
     w = (t - t_sec[s]) / (t_sec[s + 1] - t_sec[s])
@@ -1056,7 +1056,7 @@ def _inlet(c_sec, c_end, t_sec, s, t, c_in):
         c_in[k] = c_sec[s, k] + w * (c_end[s, k] - c_sec[s, k])
 
 
-@njit(**JIT_OPTS)
+@njit(**BORROW_OPTS)
 def _interp_weights(order, t, h, tq, wq):
     """Weights of the NDF interpolating polynomial through the last step (differences Dd
     at t, step h): y(tq) = sum_j wq[j] Dd[j], wq[j] = prod_{m<j} (tq - (t - m h))/((m+1) h)."""
@@ -1065,7 +1065,7 @@ def _interp_weights(order, t, h, tq, wq):
         wq[j + 1] = wq[j] * (tq - (t - j * h)) / ((j + 1) * h)
 
 
-@njit(**JIT_OPTS)
+@njit(**BORROW_OPTS)
 def _rescale(Dd, order, factor, R, U, RU, tmp):
     """Rescale the difference array to step h * factor (Shampine & Reichelt 1997):
     D[:order+1] <- (R(factor) U)^T D[:order+1], R_ij = prod_{m=1..i} (m - 1 - factor j)/m."""

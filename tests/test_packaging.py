@@ -38,7 +38,7 @@ def test_kernels_refuse_other_names():
 
 
 def test_every_njit_uses_central_options():
-    """Every @njit in kernels/ passes **JIT_OPTS, **PARALLEL_OPTS or **INLINE_OPTS."""
+    """Every @njit in kernels/ passes **JIT_OPTS, **PARALLEL_OPTS, **INLINE_OPTS or **BORROW_OPTS."""
     for path in (REPO / "kernels").glob("*.py"):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
@@ -48,5 +48,5 @@ def test_every_njit_uses_central_options():
                     if name in ("njit", "jit"):
                         assert isinstance(dec, ast.Call), f"{path.name}:{node.name} bare @{name}"
                         opts = [k.value.id for k in dec.keywords if k.arg is None]
-                        assert opts and opts[0] in ("JIT_OPTS", "PARALLEL_OPTS", "INLINE_OPTS"), (
+                        assert opts and opts[0] in ("JIT_OPTS", "PARALLEL_OPTS", "INLINE_OPTS", "BORROW_OPTS"), (
                             f"{path.name}:{node.name} does not use the central numba options")
