@@ -910,11 +910,14 @@ def _factor(c, pm, nc, nr, rapid, K, jw):
     Per node, J has a particle block Jpp (Sp x Sp, banded: shells see their neighbours),
     the couplings Jpb (particle rows, the node's bulk columns) and Jbp, and the bulk sees
     the bulk of nearby nodes through the band Jbb (``bulk_band``).  Each node's particle
-    block A = I - c Jpp is factored (banded LU) and eliminated: X = A^-1 (-c Jpb), and
-    the bulk system becomes the Schur complement I - c Jbb + c Jbp X, changed only on the
-    node's nc x nc diagonal block; it is factored as one band of nc states per node.  Cost
-    per node: O(Sp kl_p^2) + O(Sp nc kl_p) + the bulk band's O(nc^3 K^2) -- linear in the
-    number of nodes and the shells, instead of O(S^3) per node for the full band.
+    block A = I - c Jpp is eliminated: X = A^-1 (-c Jpb), and the bulk system becomes the
+    Schur complement I - c Jbb + c Jbp X, changed only on the node's nc x nc diagonal
+    block.  A dense A (every model but GRM shells: ``particle_band``) is inverted
+    (``dense_lu``), so that a solve applies A^-1 as a product, whose rows do not wait on
+    each other as a substitution's do; GRM shells keep a banded LU.  The bulk is factored
+    as one band (finite volumes) or, for DG, by elements (``blocktri``: a DG node couples
+    to its own and the neighbouring elements).  Cost per node: O(Sp^3) dense or
+    O(Sp kl_p^2) banded, plus O(nc^3 K^2) for the bulk -- linear in the number of nodes.
     Returns 0, or 1 if a block is singular."""
     jpp, jpb, jbp, jbb = jw[0], jw[1], jw[2], jw[3]
     app, pivp, X, abb, pivb, col, sq = jw[5], jw[6], jw[7], jw[8], jw[9], jw[16], jw[18]
@@ -1123,8 +1126,10 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
     Integrator: variable-order (1-5), variable-step numerical differentiation formulas
     (NDF; Shampine & Reichelt, SIAM J. Sci. Comput. 18 (1997) 1-22) in difference form,
     with a simplified Newton iteration on the iteration matrix I - h/alpha J, factored
-    node by node (``_factor``); the finite-difference Jacobian (``_jacobian``) is refreshed
-    only when Newton fails.  Each section
+    node by node (``_factor``) and refactored when h/alpha drifts (``LU_DRIFT``); a step
+    may stop after one iteration when the convergence rate seen on the same factors
+    vouches for it (``RATE_DECAY``); the finite-difference Jacobian (``_jacobian``) is
+    refreshed only when Newton fails.  Each section
     restarts at order 1 (the inlet jumps); outputs come from the interpolating polynomial.
     """
     nc = par.shape[1]
