@@ -228,6 +228,14 @@ def particle_band(pm, nc, nr, rapid):
 
 
 @njit(**JIT_OPTS)
+def particle_dense(pm, nc, nr, rapid):
+    """Whether a node's particle block is dense (its band spans it: every model but GRM
+    shells), so that ``_factor`` keeps its inverse instead of a banded LU."""
+    klp, kup = particle_band(pm, nc, nr, rapid)
+    return klp == states_per_cell(pm, nc, nr, rapid) - nc - 1
+
+
+@njit(**JIT_OPTS)
 def bulk_band(nc, K):
     """(kl, ku) of the bulk block (nc states per node, node-major): a finite-volume cell sees
     the cells i - 2 .. i + 1 (Koren stencil), a DG node every node of its own and the two
@@ -912,7 +920,7 @@ def _factor(c, pm, nc, nr, rapid, K, jw):
     the bulk of nearby nodes through the band Jbb (``bulk_band``).  Each node's particle
     block A = I - c Jpp is eliminated: X = A^-1 (-c Jpb), and the bulk system becomes the
     Schur complement I - c Jbb + c Jbp X, changed only on the node's nc x nc diagonal
-    block.  A dense A (every model but GRM shells: ``particle_band``) is inverted
+    block.  A dense A (every model but GRM shells: ``particle_dense``) is inverted
     (``dense_lu``), so that a solve applies A^-1 as a product, whose rows do not wait on
     each other as a substitution's do; GRM shells keep a banded LU.  The bulk is factored
     as one band (finite volumes) or, for DG, by elements (``blocktri``: a DG node couples
@@ -941,7 +949,7 @@ def _factor(c, pm, nc, nr, rapid, K, jw):
             if abs(e2 - e) <= 1:
                 abb[r, cj - e2 * B + (0 if e2 == e else B if e2 < e else 2 * B)] = -c * jbb[r, x]
         abb[r, r - e * B] += 1.0
-    dense = klp == Sp - 1
+    dense = particle_dense(pm, nc, nr, rapid)
     for i in range(nn):
         r0 = i * Sp
         if Sp == 0:
@@ -1001,7 +1009,7 @@ def _lsolve(c, pm, nc, nr, rapid, K, jw, b):
     S = Sp + nc
     klp, kup = particle_band(pm, nc, nr, rapid)
     klb, kub = bulk_band(nc, K)
-    dense = klp == Sp - 1
+    dense = particle_dense(pm, nc, nr, rapid)
     for i in range(nn):
         base = i * S
         if dense:  # b_p <- A^-1 b_p, a product: no chain of dependent rows
@@ -1168,7 +1176,7 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
           np.zeros((nn, Sp, nc)), np.zeros((nn * nc, bulk_factor_width(nc, K))),
           np.zeros(nn * nc, np.int64), np.zeros(N), np.zeros(N), np.zeros(N),
           np.zeros((nn, nc)), np.zeros((nn, nc)), np.zeros(nc), np.zeros(max(Sp, 1)),
-          np.zeros(nn * nc), np.zeros((Sp, 2 * Sp + nc) if klp == Sp - 1 else (1, 1)))
+          np.zeros(nn * nc), np.zeros((Sp, 2 * Sp + nc) if particle_dense(pm, nc, nr, rapid) else (1, 1)))
     sites = nn * max(m, 1)  # binding sites: a node's bulk (SOLID) or its shells
     rA, rW = (bead_operator(m, pp[1]) if pm == GRM_COLLOCATION  # only read on collocation
               else (np.zeros((1, 1)), np.ones(1)))
@@ -1181,6 +1189,9 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
     phys = np.zeros(P)
     c3 = np.zeros((3, nc))
     k_phys = 0  # offset into phys (a variable: a literal 0 would compile a second version)
+    # the outlet's bulk liquid is a state (a node's last nc), except for a lumped bed in
+    # rapid equilibrium, whose states are totals: then the whole node is interpolated
+    whole = pm == SOLID and rapid
     newton_tol = NEWTON_TOL
     n_acc = 0
     n_rej = 0
@@ -1346,9 +1357,6 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
                 _interp_weights(order, t, h, t_out[k_out], wq)
                 for mm in range(3 if K == 1 else 1):  # the last cells' (node's) c at tq
                     cell = max(nn - 1 - mm, 0)
-                    # the bulk liquid is a state (the node's last nc), except for a lumped
-                    # bed in rapid equilibrium, whose states are totals
-                    whole = pm == SOLID and rapid
                     for x in range(0 if whole else S - nc, S):
                         acc = 0.0
                         for j in range(order + 1):
