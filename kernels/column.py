@@ -143,8 +143,14 @@ INVERSE_RTOL = 1e-13
 # alpha = (1 - kappa) gamma, error constant kappa gamma + 1/(k + 1)
 MAX_ORDER = 5
 NEWTON_MAXITER = 4
-# Newton stops when the predicted iteration error is 3 % of the local error test (weighted
-# RMS norm 1): scipy's sqrt(rtol) (1e-3 at rtol 1e-6) asked 30x more than the error test
+# The local error test is in the max norm: every state's estimated error within
+# atol scale_i + rtol |y_i| (``_max_norm``).  The usual weighted RMS norm lets a sharp front,
+# which sits on a few of the N states, carry errors sqrt(N / front states) times the
+# tolerance, so refining the grid loosened the effective tolerance where the curve is made;
+# measured on the four CADET benchmark cases the max norm gets the same error for 0-15 %
+# less time, and its outlet error is now within 2-5x of the tolerance, not 2-20x.
+# Newton stops when the predicted iteration error (weighted RMS norm) is 3 % of the error
+# test's 1: scipy's sqrt(rtol) (1e-3 at rtol 1e-6) asked 30x more than the error test
 # needs and made multi-component columns refresh the Jacobian every second step.
 NEWTON_TOL = 0.03
 # Newton's convergence rate is carried from step to step (CVODE's crate): after a
@@ -1059,6 +1065,15 @@ def _rms(v, scale):
 
 
 @njit(**BORROW_OPTS)
+def _max_norm(v, scale):
+    """max_i |v_i| / scale_i: the error test's norm (every state within its tolerance)."""
+    s = 0.0
+    for i in range(v.shape[0]):
+        s = max(s, abs(v[i]) / scale[i])
+    return s
+
+
+@njit(**BORROW_OPTS)
 def _inlet(c_sec, c_end, t_sec, s, t, c_in):
     """Inlet of section s at time t: linear from c_sec[s] at its start to c_end[s] at its end."""
     w = (t - t_sec[s]) / (t_sec[s + 1] - t_sec[s])
@@ -1099,10 +1114,11 @@ def _rescale(Dd, order, factor, R, U, RU, tmp):
     N = Dd.shape[1]
     for a in range(k):
         for x in range(N):
-            acc = 0.0
-            for b in range(k):
-                acc += RU[b, a] * Dd[b, x]
-            tmp[a, x] = acc
+            tmp[a, x] = 0.0
+        for b in range(k):
+            w = RU[b, a]
+            for x in range(N):
+                tmp[a, x] += w * Dd[b, x]
     for a in range(k):
         for x in range(N):
             Dd[a, x] = tmp[a, x]
@@ -1137,7 +1153,8 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
     node by node (``_factor``) and refactored when h/alpha drifts (``LU_DRIFT``); a step
     may stop after one iteration when the convergence rate seen on the same factors
     vouches for it (``RATE_DECAY``); the finite-difference Jacobian (``_jacobian``) is
-    refreshed only when Newton fails.  Each section
+    refreshed only when Newton fails.  The local error is tested in the max norm over
+    the states (see ``NEWTON_TOL``).  Each section
     restarts at order 1 (the inlet jumps); outputs come from the interpolating polynomial.
     """
     nc = par.shape[1]
@@ -1257,16 +1274,16 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
             t_new = t + h
             if t_bound - t_new <= 4.0 * 2.220446049250313e-16 * abs(t_bound):
                 t_new = t_bound
+            for i in range(N):  # row by row: contiguous, vectorised loops
+                ypred[i] = Dd[0, i]
+                psi[i] = 0.0
+            for m in range(1, order + 1):
+                g = GAMMA[m] / ALPHA[order]
+                for i in range(N):
+                    ypred[i] += Dd[m, i]
+                    psi[i] += g * Dd[m, i]
             for i in range(N):
-                acc = 0.0
-                for m in range(order + 1):
-                    acc += Dd[m, i]
-                ypred[i] = acc
-                sc[i] = atol * scale[i] + rtol * abs(acc)
-                acc = 0.0
-                for m in range(1, order + 1):
-                    acc += Dd[m, i] * GAMMA[m]
-                psi[i] = acc / ALPHA[order]
+                sc[i] = atol * scale[i] + rtol * abs(ypred[i])
             c = h / ALPHA[order]
             if not lu_ok or abs(c / c_lu - 1.0) > LU_DRIFT:
                 n_fac += 1
@@ -1329,7 +1346,7 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
             for i in range(N):
                 sc[i] = atol * scale[i] + rtol * abs(y[i])
                 dy[i] = ERROR_CONST[order] * d[i]
-            err = _rms(dy, sc)
+            err = _max_norm(dy, sc)
             if not np.isfinite(err):
                 status = STATUS_NAN
                 break
@@ -1394,11 +1411,11 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
             if order > 1:
                 for i in range(N):
                     dy[i] = ERROR_CONST[order - 1] * Dd[order, i]
-                e_minus = _rms(dy, sc)
+                e_minus = _max_norm(dy, sc)
             if order < MAX_ORDER:
                 for i in range(N):
                     dy[i] = ERROR_CONST[order + 1] * Dd[order + 2, i]
-                e_plus = _rms(dy, sc)
+                e_plus = _max_norm(dy, sc)
             f_minus = e_minus ** (-1.0 / order) if e_minus > 0.0 else np.inf
             f_same = err ** (-1.0 / (order + 1)) if err > 0.0 else np.inf
             f_plus = e_plus ** (-1.0 / (order + 2)) if e_plus > 0.0 else np.inf
