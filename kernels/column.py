@@ -234,6 +234,22 @@ def particle_band(pm, nc, nr, rapid):
 
 
 @njit(**JIT_OPTS)
+def particle_split(pm, nr, rapid, par):
+    """Whether ``_factor`` eliminates a node's loadings point by point: kinetic binding on
+    collocation points without surface diffusion.  A point's loadings q_j then see only
+    its own pore liquid and loadings (dq_j/dt = r(c_p,j, q_j)), and its pore liquid sees
+    its loadings only through -(1 - eps_p)/eps_p r, so the iteration matrix's q-q, q-c and
+    c-q parts are point-diagonal nc x nc blocks.  (The lumped pores, one point of 2 nc
+    states, are cheaper inverted whole.)"""
+    if rapid or pm != GRM_COLLOCATION or nr < 2:  # (the point blocks fill the rows the
+        return False                                # Schur inverse leaves: needs 2 points)
+    for k in range(par.shape[1]):
+        if par[P_DS, k] != 0.0:
+            return False
+    return True
+
+
+@njit(**JIT_OPTS)
 def particle_dense(pm, nc, nr, rapid):
     """Whether a node's particle block is dense (its band spans it: every model but GRM
     shells), so that ``_factor`` keeps its inverse instead of a banded LU."""
@@ -918,7 +934,7 @@ def _jacobian(y, c_in, L, u, eps, D, n, K, code, pm, rapid, nr, pp, par, dgw, dg
 
 
 @njit(**BORROW_OPTS)
-def _factor(c, pm, nc, nr, rapid, K, jw):
+def _factor(c, pm, nc, nr, rapid, K, split, jw):
     """Factor the iteration matrix M = I - c J without ever forming it as one band.
 
     Per node, J has a particle block Jpp (Sp x Sp, banded: shells see their neighbours),
@@ -932,6 +948,9 @@ def _factor(c, pm, nc, nr, rapid, K, jw):
     as one band (finite volumes) or, for DG, by elements (``blocktri``: a DG node couples
     to its own and the neighbouring elements).  Cost per node: O(Sp^3) dense or
     O(Sp kl_p^2) banded, plus O(nc^3 K^2) for the bulk -- linear in the number of nodes.
+    With ``split`` (``particle_split``) the loadings are first eliminated point by point
+    (``_factor_split``), and only the pore liquid's Schur complement is inverted: for a
+    bead of m points that is (m nc)^3 instead of (2 m nc)^3.
     Returns 0, or 1 if a block is singular."""
     jpp, jpb, jbp, jbb = jw[0], jw[1], jw[2], jw[3]
     app, pivp, X, abb, pivb, col, sq = jw[5], jw[6], jw[7], jw[8], jw[9], jw[16], jw[18]
@@ -960,7 +979,10 @@ def _factor(c, pm, nc, nr, rapid, K, jw):
         r0 = i * Sp
         if Sp == 0:
             continue
-        if dense:  # [A | I | -c Jpb] -> [LU | A^-1 | X]; app's rows take A^-1
+        if split:
+            if _factor_split(c, i, nc, jpp, jpb, app, pivp, X, sq) != 0:
+                return 1
+        elif dense:  # [A | I | -c Jpb] -> [LU | A^-1 | X]; app's rows take A^-1
             for r in range(Sp):
                 for x in range(Sp):
                     sq[r, x] = -c * jpp[r0 + r, x]
@@ -1003,8 +1025,126 @@ def _factor(c, pm, nc, nr, rapid, K, jw):
     return blocktri_lu(abb, B, nn // K, pivb)
 
 
+@njit(**BORROW_OPTS)
+def _factor_split(c, i, nc, jpp, jpb, app, pivp, X, sq):
+    """Node i's particle block A = I - c Jpp with its loadings eliminated point by point
+    (``particle_split``).  States per point j: pore liquid (C) then loadings (Q), nc each.
+    Per point: P_j = A_QQ,j^-1 and W_j = P_j A_QC,j, kept with A_CQ,j as [P | W | A_CQ] in
+    the node's app rows m nc + j nc ..; the pore liquid's Schur complement
+    S = A_CC - diag_j(A_CQ,j W_j) (m nc square) is inverted into its first m nc rows; X = A^-1 (-c Jpb) as in
+    ``_solve_split``.  Returns 0, or 1 if a block is singular."""
+    Sp = X.shape[1]
+    Sc = Sp // 2
+    m = Sc // nc
+    r0 = i * Sp
+    for j in range(m):  # [A_QQ | I | A_QC] -> [LU | P | W]
+        oc = 2 * nc * j
+        oq = oc + nc
+        lo = app[r0 + Sc + nc * j:r0 + Sc + nc * j + nc]
+        for r in range(nc):
+            for x in range(nc):
+                sq[r, x] = -c * jpp[r0 + oq + r, oq + x]
+                sq[r, nc + x] = 0.0
+                sq[r, 2 * nc + x] = -c * jpp[r0 + oq + r, oc + x]
+                lo[r, 2 * nc + x] = -c * jpp[r0 + oc + r, oq + x]
+            sq[r, r] += 1.0
+            sq[r, nc + r] = 1.0
+        if dense_lu(sq, 0, nc, pivp) != 0:
+            return 1
+        dense_solve_columns(sq, 0, nc, pivp, nc, 2 * nc)
+        for r in range(nc):
+            for x in range(2 * nc):
+                lo[r, x] = sq[r, nc + x]
+        for r in range(nc):  # -c Jpb's loading rows through P_j, parked in X
+            for k in range(nc):
+                s = 0.0
+                for x in range(nc):
+                    s += lo[r, x] * (-c * jpb[r0 + oq + x, k])
+                X[i, oq + r, k] = s
+    # [S | I | b_C - A_CQ P b_Q] -> [LU | S^-1 | X_C]
+    for a in range(m):
+        lo = app[r0 + Sc + nc * a:r0 + Sc + nc * a + nc]
+        for r in range(nc):
+            row = a * nc + r
+            for b in range(m):
+                for x in range(nc):
+                    sq[row, b * nc + x] = -c * jpp[r0 + 2 * nc * a + r, 2 * nc * b + x]
+            sq[row, row] += 1.0
+            for x in range(nc):
+                s = 0.0
+                for y in range(nc):
+                    s += lo[r, 2 * nc + y] * lo[y, nc + x]
+                sq[row, a * nc + x] -= s
+            for x in range(Sc):
+                sq[row, Sc + x] = 0.0
+            sq[row, Sc + row] = 1.0
+            for k in range(nc):
+                s = -c * jpb[r0 + 2 * nc * a + r, k]
+                for y in range(nc):
+                    s -= lo[r, 2 * nc + y] * X[i, 2 * nc * a + nc + y, k]
+                sq[row, 2 * Sc + k] = s
+    if dense_lu(sq, 0, Sc, pivp) != 0:
+        return 1
+    dense_solve_columns(sq, 0, Sc, pivp, Sc, Sc + nc)
+    for row in range(Sc):
+        for x in range(Sc):
+            app[r0 + row, x] = sq[row, Sc + x]
+    for a in range(m):  # X_C, then X_Q = P b_Q - W X_C
+        lo = app[r0 + Sc + nc * a:r0 + Sc + nc * a + nc]
+        for r in range(nc):
+            for k in range(nc):
+                X[i, 2 * nc * a + r, k] = sq[a * nc + r, 2 * Sc + k]
+        for r in range(nc):
+            for k in range(nc):
+                s = X[i, 2 * nc * a + nc + r, k]
+                for x in range(nc):
+                    s -= lo[r, nc + x] * sq[a * nc + x, 2 * Sc + k]
+                X[i, 2 * nc * a + nc + r, k] = s
+    return 0
+
+
+@njit(**BORROW_OPTS)
+def _solve_split(nn, nc, Sp, S, app, col, b):
+    """Every node's particle rows b[i S:i S + Sp] <- A^-1 b with the factors of
+    ``_factor_split``: b'_Q = P b_Q, b'_C = b_C - A_CQ b'_Q (per point), x_C = S^-1 b'_C,
+    x_Q = b'_Q - W x_C.  Scratch col: b'_C in its first m nc slots, b'_Q in the next."""
+    Sc = Sp // 2
+    m = Sc // nc
+    for i in range(nn):
+        r0 = i * Sp
+        base = i * S
+        for a in range(m):
+            lo = app[r0 + Sc + nc * a:r0 + Sc + nc * a + nc]
+            oc = 2 * nc * a
+            for r in range(nc):
+                s = 0.0
+                for x in range(nc):
+                    s += lo[r, x] * b[base + oc + nc + x]
+                col[Sc + a * nc + r] = s
+            for r in range(nc):
+                s = b[base + oc + r]
+                for x in range(nc):
+                    s -= lo[r, 2 * nc + x] * col[Sc + a * nc + x]
+                col[a * nc + r] = s
+        for a in range(m):
+            for r in range(nc):
+                row = a * nc + r
+                s = 0.0
+                for x in range(Sc):
+                    s += app[r0 + row, x] * col[x]
+                b[base + 2 * nc * a + r] = s
+        for a in range(m):
+            lo = app[r0 + Sc + nc * a:r0 + Sc + nc * a + nc]
+            oc = 2 * nc * a
+            for r in range(nc):
+                s = col[Sc + a * nc + r]
+                for x in range(nc):
+                    s -= lo[r, nc + x] * b[base + oc + x]
+                b[base + oc + nc + r] = s
+
+
 @njit(**INLINE_OPTS)
-def _lsolve(c, pm, nc, nr, rapid, K, jw, b):
+def _lsolve(c, pm, nc, nr, rapid, K, split, jw, b):
     """Solve M x = b in place with the factors of ``_factor``: each node's particle
     right-hand side through its block, the bulk through the Schur band, back-substitution
     x_p = A^-1 b_p - X x_b; then the outflow rows, x_out = b_out + c Jout x_b."""
@@ -1016,9 +1156,11 @@ def _lsolve(c, pm, nc, nr, rapid, K, jw, b):
     klp, kup = particle_band(pm, nc, nr, rapid)
     klb, kub = bulk_band(nc, K)
     dense = particle_dense(pm, nc, nr, rapid)
+    if split:
+        _solve_split(nn, nc, Sp, S, app, col, b)
     for i in range(nn):
         base = i * S
-        if dense:  # b_p <- A^-1 b_p, a product: no chain of dependent rows
+        if dense and not split:  # b_p <- A^-1 b_p, a product: no chain of dependent rows
             r0 = i * Sp
             for r in range(Sp):
                 s = 0.0
@@ -1027,7 +1169,7 @@ def _lsolve(c, pm, nc, nr, rapid, K, jw, b):
                 col[r] = s
             for r in range(Sp):
                 b[base + r] = col[r]
-        elif Sp > 0:
+        elif not dense and Sp > 0:
             band_solve(app, klp, kup, pivp, i * Sp, Sp, b, base)
         for k in range(nc):
             s = b[base + Sp + k]
@@ -1124,6 +1266,38 @@ def _rescale(Dd, order, factor, R, U, RU, tmp):
             Dd[a, x] = tmp[a, x]
 
 
+@njit(**INLINE_OPTS)
+def workspace(pm, nc, nr, rapid, n, K, R):
+    """The solver's arrays for n cells or elements of K nodes (beads of radius R, m):
+    jw, the Jacobian blocks and factors (``_jacobian``, ``_factor``, ``_lsolve``): Jpp,
+    Jpb, Jbp, Jbb, Jout; the factors app, pivp, X, abb, pivb; scratch f0, fp, yp, cbp, tbp,
+    fop, col, rb, sq (the nodes' particle blocks lie one after another in rows); and ws,
+    the right-hand side's (``_local``)."""
+    S = states_per_cell(pm, nc, nr, rapid)
+    Sp = S - nc
+    m = n_shells(pm, nr)
+    nn = n * K
+    N = nn * S + nc
+    klp, kup = particle_band(pm, nc, nr, rapid)
+    klb, kub = bulk_band(nc, K)
+    jw = (np.zeros((nn * Sp, Sp)), np.zeros((nn * Sp, nc)), np.zeros((nn * nc, Sp)),
+          np.zeros((nn * nc, klb + kub + 1)), np.zeros((nc, 3 * nc)),
+          np.zeros((nn * Sp, 2 * klp + kup + 1)), np.zeros(nn * Sp, np.int64),
+          np.zeros((nn, Sp, nc)), np.zeros((nn * nc, bulk_factor_width(nc, K))),
+          np.zeros(nn * nc, np.int64), np.zeros(N), np.zeros(N), np.zeros(N),
+          np.zeros((nn, nc)), np.zeros((nn, nc)), np.zeros(nc), np.zeros(max(Sp, 1)),
+          np.zeros(nn * nc),
+          np.zeros((Sp, 2 * Sp + nc) if particle_dense(pm, nc, nr, rapid) else (1, 1)))
+    sites = nn * max(m, 1)  # binding sites: a node's bulk (SOLID) or its shells
+    rA, rW = (bead_operator(m, R) if pm == GRM_COLLOCATION  # only read on collocation
+              else (np.zeros((1, 1)), np.ones(1)))
+    ws = (np.zeros((nn, nc)), np.zeros((sites, nc)), np.zeros((2, nc)), np.zeros((3, nc)),
+          np.zeros((nc, nc)), np.zeros((nc, nc)), np.zeros((nn, nc)), np.zeros((nn, nc)),
+          np.zeros(nc), np.zeros((sites, nc)), np.zeros((sites, nc)), np.zeros((sites, nc)),
+          np.zeros((nn, nc)), rA, rW)
+    return jw, ws
+
+
 @njit(**JIT_OPTS)
 def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_sec, c_end,
                c_init, q_init, t_out, t_prof, rtol, atol, scale, c_out, prof_out, y_end, stats):
@@ -1159,13 +1333,11 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
     """
     nc = par.shape[1]
     S = states_per_cell(pm, nc, nr, rapid)
-    Sp = S - nc
     P = physical_per_cell(pm, nc, nr)
     m = n_shells(pm, nr)
     nn = n * K
     N = nn * S + nc
-    klp, kup = particle_band(pm, nc, nr, rapid)
-    klb, kub = bulk_band(nc, K)
+    split = particle_split(pm, nr, rapid, par)
     if K >= 2:
         dgx, dgw, dgD = lgl(K)
     else:
@@ -1184,23 +1356,7 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
     R = np.zeros((MAX_ORDER + 1, MAX_ORDER + 1))
     U = np.zeros((MAX_ORDER + 1, MAX_ORDER + 1))
     RU = np.zeros((MAX_ORDER + 1, MAX_ORDER + 1))
-    # Jacobian blocks and factors (``_jacobian``, ``_factor``, ``_lsolve``)
-    # (Jpp, Jpb, Jbp, Jbb, Jout; the factors app, pivp, X, abb, pivb; scratch f0, fp, yp,
-    # cbp, tbp, fop, col, rb); the nodes' particle blocks lie one after another in rows
-    jw = (np.zeros((nn * Sp, Sp)), np.zeros((nn * Sp, nc)), np.zeros((nn * nc, Sp)),
-          np.zeros((nn * nc, klb + kub + 1)), np.zeros((nc, 3 * nc)),
-          np.zeros((nn * Sp, 2 * klp + kup + 1)), np.zeros(nn * Sp, np.int64),
-          np.zeros((nn, Sp, nc)), np.zeros((nn * nc, bulk_factor_width(nc, K))),
-          np.zeros(nn * nc, np.int64), np.zeros(N), np.zeros(N), np.zeros(N),
-          np.zeros((nn, nc)), np.zeros((nn, nc)), np.zeros(nc), np.zeros(max(Sp, 1)),
-          np.zeros(nn * nc), np.zeros((Sp, 2 * Sp + nc) if particle_dense(pm, nc, nr, rapid) else (1, 1)))
-    sites = nn * max(m, 1)  # binding sites: a node's bulk (SOLID) or its shells
-    rA, rW = (bead_operator(m, pp[1]) if pm == GRM_COLLOCATION  # only read on collocation
-              else (np.zeros((1, 1)), np.ones(1)))
-    ws = (np.zeros((nn, nc)), np.zeros((sites, nc)), np.zeros((2, nc)), np.zeros((3, nc)),
-          np.zeros((nc, nc)), np.zeros((nc, nc)), np.zeros((nn, nc)), np.zeros((nn, nc)),
-          np.zeros(nc), np.zeros((sites, nc)), np.zeros((sites, nc)), np.zeros((sites, nc)),
-          np.zeros((nn, nc)), rA, rW)
+    jw, ws = workspace(pm, nc, nr, rapid, n, K, pp[1])
     y3 = np.zeros(3 * S)
     wq = np.zeros(MAX_ORDER + 1)
     phys = np.zeros(P)
@@ -1287,7 +1443,7 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
             c = h / ALPHA[order]
             if not lu_ok or abs(c / c_lu - 1.0) > LU_DRIFT:
                 n_fac += 1
-                if _factor(c, pm, nc, nr, rapid, K, jw) != 0:
+                if _factor(c, pm, nc, nr, rapid, K, split, jw) != 0:
                     status = STATUS_SINGULAR
                     break
                 lu_ok = True
@@ -1309,7 +1465,7 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
                 n_rhs += 1
                 for i in range(N):
                     dy[i] = gain * (c * f[i] - psi[i] - d[i])
-                _lsolve(c_lu, pm, nc, nr, rapid, K, jw, dy)
+                _lsolve(c_lu, pm, nc, nr, rapid, K, split, jw, dy)
                 dy_norm = _rms(dy, sc)
                 if not np.isfinite(dy_norm):
                     break

@@ -71,3 +71,60 @@ def test_dense_lu_inverse_and_right_hand_sides():
     singular = np.zeros((n, n))
     singular[:, 0] = 1.0
     assert bt.dense_lu(singular, 0, n, np.zeros(n, np.int64)) == 1
+
+
+def _grm_collocation_blocks(D_s=0.0, m=3, n=2, K=3):
+    """The Jacobian blocks of a general rate column (3 competing kinetic Langmuir metals on
+    m radial collocation points) at a random interior state, from the kernel itself."""
+    from leachsim.kernels import binding as bd
+    from leachsim.kernels import column as kc
+    nc = 3
+    pm = kc.GRM_COLLOCATION
+    par = np.zeros((kc.N_PAR, nc))
+    par[bd.P_QMAX] = [100.0, 80.0, 120.0]
+    par[bd.P_KA] = [2e-3, 1e-3, 5e-4]
+    par[bd.P_KD] = [1e-3, 2e-3, 1e-3]
+    par[kc.P_FILM] = 1e-5
+    par[kc.P_DP] = 1e-10
+    par[kc.P_DS] = D_s
+    pp = np.array([0.5, 5e-5])
+    jw, ws = kc.workspace(pm, nc, m, 0, n, K, pp[1])
+    S = kc.states_per_cell(pm, nc, m, 0)
+    rng = np.random.default_rng(3)
+    y = np.concatenate([rng.uniform(0.1, 1.0, n * K * S), np.zeros(nc)])
+    for i in range(n * K):  # loadings near a third of capacity
+        for j in range(m):
+            y[i * S + 2 * nc * j + nc:i * S + 2 * nc * j + 2 * nc] *= 40.0
+    x, dgw, dgD = kc.lgl(K)
+    kc._jacobian(y, np.full(nc, 0.5), 0.1, 1e-3, 0.37, 1e-7, n, K, bd.KINETIC_LANGMUIR, pm, 0,
+                 m, pp, par, dgw, dgD, ws, jw)
+    return kc, pm, nc, m, K, par, jw, y.shape[0]
+
+
+@pytest.mark.parametrize("c", [0.3, 30.0, 3000.0])
+def test_loadings_eliminated_point_by_point_solve_like_the_whole_inverse(c):
+    """_factor_split (a point's loadings eliminated, the pore liquid's Schur complement
+    inverted) against the whole particle block's inverse, on the same Jacobian, from small
+    to stiff steps c = h/alpha: the same solution of (I - c J) x = b to rounding."""
+    kc, pm, nc, m, K, par, jw, N = _grm_collocation_blocks()
+    assert kc.particle_split(pm, m, 0, par)
+    b = np.random.default_rng(7).normal(size=N)
+    xs = []
+    for split in (False, True):
+        w = tuple(a.copy() for a in jw)
+        assert kc._factor(c, pm, nc, m, 0, K, split, w) == 0
+        x = b.copy()
+        kc._lsolve(c, pm, nc, m, 0, K, split, w, x)
+        xs.append(x)
+    scale = np.abs(xs[0]).max()
+    assert scale > 0.1
+    assert np.abs(xs[1] - xs[0]).max() <= 1e-11 * scale
+
+
+def test_loadings_are_not_split_where_they_couple_across_points():
+    """Surface diffusion couples a point's loadings to its neighbours', rapid equilibrium
+    has no loading states, the lumped pores one point: no split there."""
+    kc, pm, nc, m, K, par, jw, N = _grm_collocation_blocks(D_s=1e-12)
+    assert not kc.particle_split(pm, m, 0, par)
+    assert not kc.particle_split(pm, m, 1, par * 0.0)
+    assert not kc.particle_split(kc.PORES, 1, 0, par * 0.0)
