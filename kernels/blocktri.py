@@ -81,6 +81,21 @@ def dense_solve_columns(a, r0, n, piv, c0, m):
             a[r0 + i, j] *= d
 
 
+@njit(**INLINE_OPTS)
+def dense_inverse_beside(a, n, m, piv):
+    """a[:n] holds [A | . | B] (A n x n, B n x m from column 2n): overwrite it with
+    [LU | A^-1 | A^-1 B], the identity in columns n .. 2n - 1 filled here.  Returns 0, or
+    1 if A is singular."""
+    for r in range(n):
+        for x in range(n):
+            a[r, n + x] = 0.0
+        a[r, n + r] = 1.0
+    if dense_lu(a, 0, n, piv) != 0:
+        return 1
+    dense_solve_columns(a, 0, n, piv, n, n + m)
+    return 0
+
+
 @njit(**BORROW_OPTS)
 def blocktri_lu(T, B, ne, piv):
     """Factor T in place (module docstring).  Returns 0, or 1 if a block is singular."""

@@ -111,7 +111,7 @@ from numba import njit, prange
 
 from ._numba import BORROW_OPTS, INLINE_OPTS, JIT_OPTS, PARALLEL_OPTS
 from .banded import band_lu, band_solve
-from .blocktri import blocktri_lu, blocktri_solve, dense_lu, dense_solve_columns
+from .blocktri import blocktri_lu, blocktri_solve, dense_inverse_beside
 from .binding import N_PAR_ROWS, equilibrium, kinetic_rates
 
 # particle models: the solid takes up straight from the bulk (lumped rate model), through a
@@ -148,7 +148,7 @@ NEWTON_MAXITER = 4
 # which sits on a few of the N states, carry errors sqrt(N / front states) times the
 # tolerance, so refining the grid loosened the effective tolerance where the curve is made;
 # measured on the four CADET benchmark cases the max norm gets the same error for 0-15 %
-# less time, and its outlet error is now within 2-5x of the tolerance, not 2-20x.
+# less time, and its outlet error is now within 1-5x of the tolerance, not 2-20x.
 # Newton stops when the predicted iteration error (weighted RMS norm) is 3 % of the error
 # test's 1: scipy's sqrt(rtol) (1e-3 at rtol 1e-6) asked 30x more than the error test
 # needs and made multi-component columns refresh the Jacobian every second step.
@@ -241,8 +241,9 @@ def particle_split(pm, nr, rapid, par):
     its loadings only through -(1 - eps_p)/eps_p r, so the iteration matrix's q-q, q-c and
     c-q parts are point-diagonal nc x nc blocks.  (The lumped pores, one point of 2 nc
     states, are cheaper inverted whole.)"""
-    if rapid or pm != GRM_COLLOCATION or nr < 2:  # (the point blocks fill the rows the
-        return False                                # Schur inverse leaves: needs 2 points)
+    # (nr >= 2: the point blocks are kept in the rows that the Schur inverse leaves free)
+    if rapid or pm != GRM_COLLOCATION or nr < 2:
+        return False
     for k in range(par.shape[1]):
         if par[P_DS, k] != 0.0:
             return False
@@ -943,10 +944,10 @@ def _factor(c, pm, nc, nr, rapid, K, split, jw):
     block A = I - c Jpp is eliminated: X = A^-1 (-c Jpb), and the bulk system becomes the
     Schur complement I - c Jbb + c Jbp X, changed only on the node's nc x nc diagonal
     block.  A dense A (every model but GRM shells: ``particle_dense``) is inverted
-    (``dense_lu``), so that a solve applies A^-1 as a product, whose rows do not wait on
-    each other as a substitution's do; GRM shells keep a banded LU.  The bulk is factored
-    as one band (finite volumes) or, for DG, by elements (``blocktri``: a DG node couples
-    to its own and the neighbouring elements).  Cost per node: O(Sp^3) dense or
+    (``dense_inverse_beside``), so that a solve applies A^-1 as a product, whose rows do
+    not wait on each other as a substitution's do; GRM shells keep a banded LU.  The bulk
+    is factored as one band (finite volumes) or, for DG, by elements (``blocktri``: a DG
+    node couples to its own and the neighbouring elements).  Cost per node: O(Sp^3) dense or
     O(Sp kl_p^2) banded, plus O(nc^3 K^2) for the bulk -- linear in the number of nodes.
     With ``split`` (``particle_split``) the loadings are first eliminated point by point
     (``_factor_split``), and only the pore liquid's Schur complement is inverted: for a
@@ -986,14 +987,11 @@ def _factor(c, pm, nc, nr, rapid, K, split, jw):
             for r in range(Sp):
                 for x in range(Sp):
                     sq[r, x] = -c * jpp[r0 + r, x]
-                    sq[r, Sp + x] = 0.0
                 sq[r, r] += 1.0
-                sq[r, Sp + r] = 1.0
                 for k in range(nc):
                     sq[r, 2 * Sp + k] = -c * jpb[r0 + r, k]
-            if dense_lu(sq, 0, Sp, pivp) != 0:
+            if dense_inverse_beside(sq, Sp, nc, pivp) != 0:
                 return 1
-            dense_solve_columns(sq, 0, Sp, pivp, Sp, Sp + nc)
             for r in range(Sp):
                 for x in range(Sp):
                     app[r0 + r, x] = sq[r, Sp + x]
@@ -1031,8 +1029,8 @@ def _factor_split(c, i, nc, jpp, jpb, app, pivp, X, sq):
     (``particle_split``).  States per point j: pore liquid (C) then loadings (Q), nc each.
     Per point: P_j = A_QQ,j^-1 and W_j = P_j A_QC,j, kept with A_CQ,j as [P | W | A_CQ] in
     the node's app rows m nc + j nc ..; the pore liquid's Schur complement
-    S = A_CC - diag_j(A_CQ,j W_j) (m nc square) is inverted into its first m nc rows; X = A^-1 (-c Jpb) as in
-    ``_solve_split``.  Returns 0, or 1 if a block is singular."""
+    S = A_CC - diag_j(A_CQ,j W_j) (m nc square) is inverted into its first m nc rows;
+    X = A^-1 (-c Jpb) as in ``_solve_split``.  Returns 0, or 1 if a block is singular."""
     Sp = X.shape[1]
     Sc = Sp // 2
     m = Sc // nc
@@ -1044,14 +1042,11 @@ def _factor_split(c, i, nc, jpp, jpb, app, pivp, X, sq):
         for r in range(nc):
             for x in range(nc):
                 sq[r, x] = -c * jpp[r0 + oq + r, oq + x]
-                sq[r, nc + x] = 0.0
                 sq[r, 2 * nc + x] = -c * jpp[r0 + oq + r, oc + x]
                 lo[r, 2 * nc + x] = -c * jpp[r0 + oc + r, oq + x]
             sq[r, r] += 1.0
-            sq[r, nc + r] = 1.0
-        if dense_lu(sq, 0, nc, pivp) != 0:
+        if dense_inverse_beside(sq, nc, nc, pivp) != 0:
             return 1
-        dense_solve_columns(sq, 0, nc, pivp, nc, 2 * nc)
         for r in range(nc):
             for x in range(2 * nc):
                 lo[r, x] = sq[r, nc + x]
@@ -1075,17 +1070,13 @@ def _factor_split(c, i, nc, jpp, jpb, app, pivp, X, sq):
                 for y in range(nc):
                     s += lo[r, 2 * nc + y] * lo[y, nc + x]
                 sq[row, a * nc + x] -= s
-            for x in range(Sc):
-                sq[row, Sc + x] = 0.0
-            sq[row, Sc + row] = 1.0
             for k in range(nc):
                 s = -c * jpb[r0 + 2 * nc * a + r, k]
                 for y in range(nc):
                     s -= lo[r, 2 * nc + y] * X[i, 2 * nc * a + nc + y, k]
                 sq[row, 2 * Sc + k] = s
-    if dense_lu(sq, 0, Sc, pivp) != 0:
+    if dense_inverse_beside(sq, Sc, nc, pivp) != 0:
         return 1
-    dense_solve_columns(sq, 0, Sc, pivp, Sc, Sc + nc)
     for row in range(Sc):
         for x in range(Sc):
             app[r0 + row, x] = sq[row, Sc + x]

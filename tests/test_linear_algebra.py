@@ -95,7 +95,7 @@ def _grm_collocation_blocks(D_s=0.0, m=3, n=2, K=3):
     for i in range(n * K):  # loadings near a third of capacity
         for j in range(m):
             y[i * S + 2 * nc * j + nc:i * S + 2 * nc * j + 2 * nc] *= 40.0
-    x, dgw, dgD = kc.lgl(K)
+    _, dgw, dgD = kc.lgl(K)
     kc._jacobian(y, np.full(nc, 0.5), 0.1, 1e-3, 0.37, 1e-7, n, K, bd.KINETIC_LANGMUIR, pm, 0,
                  m, pp, par, dgw, dgD, ws, jw)
     return kc, pm, nc, m, K, par, jw, y.shape[0]
