@@ -1189,21 +1189,40 @@ def _lsolve(c, pm, nc, nr, rapid, K, split, jw, b):
 
 
 @njit(**BORROW_OPTS)
-def _rms(v, scale):
-    s = 0.0
-    for i in range(v.shape[0]):
-        e = v[i] / scale[i]
-        s += e * e
-    return math.sqrt(s / v.shape[0])
+def _rms(v, w):
+    """sqrt(mean_i (v_i w_i)^2), w_i = 1/(atol scale_i + rtol |y_i|): Newton's norm.
+    Four partial sums, so that the loop is not one chain of dependent additions."""
+    n = v.shape[0]
+    s0 = s1 = s2 = s3 = 0.0
+    for i in range(0, n - 3, 4):
+        e0 = v[i] * w[i]
+        e1 = v[i + 1] * w[i + 1]
+        e2 = v[i + 2] * w[i + 2]
+        e3 = v[i + 3] * w[i + 3]
+        s0 += e0 * e0
+        s1 += e1 * e1
+        s2 += e2 * e2
+        s3 += e3 * e3
+    for i in range(n - n % 4, n):
+        e0 = v[i] * w[i]
+        s0 += e0 * e0
+    return math.sqrt((s0 + s1 + s2 + s3) / n)
 
 
 @njit(**BORROW_OPTS)
-def _max_norm(v, scale):
-    """max_i |v_i| / scale_i: the error test's norm (every state within its tolerance)."""
-    s = 0.0
-    for i in range(v.shape[0]):
-        s = max(s, abs(v[i]) / scale[i])
-    return s
+def _max_norm(v, w):
+    """max_i |v_i| w_i: the error test's norm (every state within its tolerance), four
+    running maxima.  A NaN is not carried (``_rms``, which Newton applies first, is)."""
+    n = v.shape[0]
+    s0 = s1 = s2 = s3 = 0.0
+    for i in range(0, n - 3, 4):
+        s0 = max(s0, abs(v[i]) * w[i])
+        s1 = max(s1, abs(v[i + 1]) * w[i + 1])
+        s2 = max(s2, abs(v[i + 2]) * w[i + 2])
+        s3 = max(s3, abs(v[i + 3]) * w[i + 3])
+    for i in range(n - n % 4, n):
+        s0 = max(s0, abs(v[i]) * w[i])
+    return max(max(s0, s1), max(s2, s3))
 
 
 @njit(**BORROW_OPTS)
@@ -1340,7 +1359,7 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
     dy = np.zeros(N)
     ypred = np.zeros(N)
     psi = np.zeros(N)
-    sc = np.zeros(N)
+    wt = np.zeros(N)
     yp = np.zeros(N)
     Dd = np.zeros((MAX_ORDER + 3, N))
     tmp = np.zeros((MAX_ORDER + 1, N))
@@ -1429,8 +1448,8 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
                 for i in range(N):
                     ypred[i] += Dd[m, i]
                     psi[i] += g * Dd[m, i]
-            for i in range(N):
-                sc[i] = atol * scale[i] + rtol * abs(ypred[i])
+            for i in range(N):  # error weights
+                wt[i] = 1.0 / (atol * scale[i] + rtol * abs(ypred[i]))
             c = h / ALPHA[order]
             if not lu_ok or abs(c / c_lu - 1.0) > LU_DRIFT:
                 n_fac += 1
@@ -1457,7 +1476,7 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
                 for i in range(N):
                     dy[i] = gain * (c * f[i] - psi[i] - d[i])
                 _lsolve(c_lu, pm, nc, nr, rapid, K, split, jw, dy)
-                dy_norm = _rms(dy, sc)
+                dy_norm = _rms(dy, wt)
                 if not np.isfinite(dy_norm):
                     break
                 if it == 0:  # the rate of earlier steps, if any, vouches for one iteration
@@ -1491,9 +1510,8 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
                 continue
             safety = 0.9 * (2 * NEWTON_MAXITER + 1) / (2 * NEWTON_MAXITER + n_iter)
             for i in range(N):
-                sc[i] = atol * scale[i] + rtol * abs(y[i])
-                dy[i] = ERROR_CONST[order] * d[i]
-            err = _max_norm(dy, sc)
+                wt[i] = 1.0 / (atol * scale[i] + rtol * abs(y[i]))
+            err = ERROR_CONST[order] * _max_norm(d, wt)
             if not np.isfinite(err):
                 status = STATUS_NAN
                 break
@@ -1556,13 +1574,9 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
             e_minus = np.inf
             e_plus = np.inf
             if order > 1:
-                for i in range(N):
-                    dy[i] = ERROR_CONST[order - 1] * Dd[order, i]
-                e_minus = _max_norm(dy, sc)
+                e_minus = ERROR_CONST[order - 1] * _max_norm(Dd[order], wt)
             if order < MAX_ORDER:
-                for i in range(N):
-                    dy[i] = ERROR_CONST[order + 1] * Dd[order + 2, i]
-                e_plus = _max_norm(dy, sc)
+                e_plus = ERROR_CONST[order + 1] * _max_norm(Dd[order + 2], wt)
             f_minus = e_minus ** (-1.0 / order) if e_minus > 0.0 else np.inf
             f_same = err ** (-1.0 / (order + 1)) if err > 0.0 else np.inf
             f_plus = e_plus ** (-1.0 / (order + 2)) if e_plus > 0.0 else np.inf
