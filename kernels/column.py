@@ -161,6 +161,7 @@ NEWTON_TOL = 0.03
 # corrections through, and the noisier differences cost more steps than they saved.
 RATE_DECAY = 0.3
 MIN_FACTOR = 0.2
+FIRST_MIN_FACTOR = 1e-3  # a section's first step (see the rejection in run_column)
 MAX_FACTOR = 10.0
 # the iteration matrix I - c J is refactored only when c = h/alpha has moved more than this
 # (relative) since its last factorisation; in between, Newton corrections with the stale
@@ -1417,6 +1418,7 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
             h = 1e-6 * (t_bound - t)
         h = min(h, t_bound - t)
         order = 1
+        acc0 = n_acc
         Dd[:, :] = 0.0
         for i in range(N):
             Dd[0, i] = y[i]
@@ -1516,7 +1518,10 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
                 status = STATUS_NAN
                 break
             if err > 1.0:
-                factor = max(MIN_FACTOR, safety * err ** (-1.0 / (order + 1)))
+                # a section's first step may shrink as far as its error says: its h is a
+                # guess (carried over the inlet's jump, or the first one's 1e-6 of it)
+                factor = max(MIN_FACTOR if n_acc > acc0 else FIRST_MIN_FACTOR,
+                             safety * err ** (-1.0 / (order + 1)))
                 _rescale(Dd, order, factor, R, U, RU, tmp)
                 h *= factor
                 n_equal = 0
