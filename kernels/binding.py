@@ -597,14 +597,20 @@ def kinetic_rates(code, C, Q, par, R, m0, m1):
     call per row, with its array arguments, cost several times these rates themselves."""
     nc = C.shape[1]
     if code == KINETIC_LANGMUIR:
+        # component by component over all rows (loops that vectorise, no division per
+        # row): R[:, 0] first holds the free fraction 1 - sum_j q_j/q_max,j, and is
+        # overwritten last
         for m in range(m0, m1):
-            free = 1.0
-            for j in range(nc):
-                if par[P_QMAX, j] > 0.0:
-                    free -= Q[m, j] / par[P_QMAX, j]
-            for k in range(nc):
-                R[m, k] = (par[P_KA, k] * C[m, k] * par[P_QMAX, k] * free
-                           - par[P_KD, k] * Q[m, k])
+            R[m, 0] = 1.0
+        for j in range(nc):
+            inv = 1.0 / par[P_QMAX, j] if par[P_QMAX, j] > 0.0 else 0.0
+            for m in range(m0, m1):
+                R[m, 0] -= Q[m, j] * inv
+        for k in range(nc - 1, -1, -1):
+            ka = par[P_KA, k] * par[P_QMAX, k]
+            kd = par[P_KD, k]
+            for m in range(m0, m1):
+                R[m, k] = ka * C[m, k] * R[m, 0] - kd * Q[m, k]
     elif code == SMA:
         lam = par[P_LAMBDA, 0]
         for m in range(m0, m1):

@@ -608,33 +608,45 @@ def _local(y, i0, i1, code, pm, rapid, nr, eps, pp, par, ws, f):
     beta = F if pm == SOLID else 1.0 - eps_p
     dr = R / mm
     lq = nc if pm == SOLID else 0  # offset of the liquid in a kinetic shell (SOLID: q, c)
-    for i in range(i0, i1):
-        for j in range(mm):
-            sb = i * S + j * bs
-            row = i * mm + j
-            if rapid:
-                _liquid_of(y, sb, alpha, beta, code, par, ws, row, CV[row], QV[row])
-            else:
+    if rapid:
+        for i in range(i0, i1):
+            for j in range(mm):
+                row = i * mm + j
+                _liquid_of(y, i * S + j * bs, alpha, beta, code, par, ws, row, CV[row],
+                           QV[row])
+            if pm == GRM:  # dq*_k/dc_k at the outermost shell (its last Newton matrix)
                 for k in range(nc):
-                    CV[row, k] = y[sb + lq + k]
-                    QV[row, k] = y[sb + nc - lq + k]
-        if rapid and pm == GRM:  # dq*_k/dc_k at the outermost shell (its last Newton matrix)
+                    dqs[i, k] = (jac[k, k] - eps_p) / (1.0 - eps_p)
+    else:
+        for row in range(i0 * mm, i1 * mm):  # binding site row: node row // mm, shell row % mm
+            sb = row * S if mm == 1 else (row // mm) * S + (row % mm) * bs
             for k in range(nc):
-                dqs[i, k] = (jac[k, k] - eps_p) / (1.0 - eps_p)
-    if not rapid:
+                CV[row, k] = y[sb + lq + k]
+                QV[row, k] = y[sb + nc - lq + k]
         kinetic_rates(code, CV, QV, par, RV, i0 * mm, i1 * mm)
+    if pm == SOLID:  # one binding site per node, the bulk liquid
+        for i in range(i0, i1):
+            for k in range(nc):
+                cb[i, k] = CV[i, k]
+                f[i * S + k] = 0.0 if rapid else RV[i, k]
+        if not rapid:
+            for i in range(i0, i1):
+                for k in range(nc):
+                    f[i * S + nc + k] = -F * RV[i, k]
+        return
+    if pm == PORES:  # the shell loop below for m = 1, written out: div_p = (3/R) J
+        g = 3.0 / R
+        for i in range(i0, i1):
+            base = i * S
+            for k in range(nc):
+                cb[i, k] = y[base + ob + k]
+                flux = par[P_FILM, k] * (cb[i, k] - CV[i, k])
+                f[base + ob + k] = -F * g * flux
+                _bead_rates(f, base, nc, k, rapid, g * flux, 0.0, RV[i, k], eps_p)
+        return
     for i in range(i0, i1):
         base = i * S
         r0 = i * mm  # the node's first binding site
-        if pm == SOLID:
-            for k in range(nc):
-                cb[i, k] = CV[r0, k]
-                if rapid:
-                    f[base + k] = 0.0
-                else:
-                    f[base + k] = RV[r0, k]
-                    f[base + nc + k] = -F * RV[r0, k]
-            continue
         for k in range(nc):
             cb[i, k] = y[base + ob + k]
         if pm == GRM_COLLOCATION:
@@ -767,6 +779,7 @@ def _transport(cb, c_in, L, u, D, n, K, dgw, dgD, tb, gg, fo):
                 for l in range(K):
                     s += dgD[j, l] * cb[o + l, k]
                 gg[o + j, k] = s
+                tb[o + j, k] = u * s  # Dm (u c), kept for the flux's derivative below
             if e > 0:
                 gg[o, k] -= (0.5 * (cb[o - 1, k] + cb[o, k]) - cb[o, k]) / dgw[0]
             if e < n - 1:
@@ -784,10 +797,11 @@ def _transport(cb, c_in, L, u, D, n, K, dgw, dgD, tb, gg, fo):
                 fo[k] = fr
             else:
                 fr = u * cb[o + N, k] - 0.5 * D * (gg[o + N, k] + gg[o + K, k])
-            for j in range(K):
+            for j in range(K):  # Dm f = u Dm c - D Dm g
                 s = 0.0
                 for l in range(K):
-                    s += dgD[j, l] * (u * cb[o + l, k] - D * gg[o + l, k])
+                    s += dgD[j, l] * gg[o + l, k]
+                s = tb[o + j, k] - D * s
                 if j == N:
                     s += (fr - (u * cb[o + N, k] - D * gg[o + N, k])) / dgw[N]
                 if j == 0:
