@@ -13,8 +13,8 @@ stable for the diagonally dominant I - c J of a column (a block is I minus c tim
 own element's transport and uptake).
 
 Storage: T[ne B, 3 B], rows e B .. e B + B - 1 hold [D_e | L_e | U_e]; ``blocktri_lu``
-overwrites D_e with the LU factors of D'_e and U_e with W_e; piv[e B + k] is the row
-(counted from e B) swapped with k.
+overwrites D_e with the LU factors of D'_e (U's diagonal stored as its reciprocal) and U_e
+with W_e; piv[e B + k] is the row (counted from e B) swapped with k.
 """
 from numba import njit
 
@@ -112,6 +112,8 @@ def blocktri_lu(T, B, ne, piv):
             return 1
         if e < ne - 1:
             dense_solve_columns(T, r0, B, piv, 2 * B, B)  # W_e = D'_e^-1 U_e
+        for i in range(B):  # the solve multiplies: no division on its back-substitution chain
+            T[r0 + i, i] = 1.0 / T[r0 + i, i]
     return 0
 
 
@@ -142,7 +144,7 @@ def blocktri_solve(T, B, ne, piv, b, b0):
             s = b[o + i]
             for m in range(i + 1, B):
                 s -= T[r0 + i, m] * b[o + m]
-            b[o + i] = s / T[r0 + i, i]
+            b[o + i] = s * T[r0 + i, i]
     for e in range(ne - 2, -1, -1):  # x_e = g_e - W_e x_{e+1}
         r0 = e * B
         o = b0 + r0

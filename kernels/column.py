@@ -695,7 +695,7 @@ def _bead_rates(f, sb, nc, k, rapid, div_p, div_s, rate, eps_p):
         f[sb + k] = (div_p - (1.0 - eps_p) * rate) / eps_p
 
 
-@njit(**BORROW_OPTS)
+@njit(**INLINE_OPTS)
 def _collocation(cb, CV, QV, RV, i, r0, base, m, bs, rapid, F, eps_p, R, par, rA, rW, f):
     """Node i's bead on m radial collocation points (``radial_points``: x = (r/R)^2,
     weights W, differentiation Dx), a spectral element in weak form with the mass matrix
