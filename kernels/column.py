@@ -1467,69 +1467,24 @@ def workspace(pm, nc, nr, rapid, n, K, R):
     return jw, ws
 
 
-@njit(**JIT_OPTS)
-def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_sec, c_end,
-               c_init, q_init, t_out, t_prof, rtol, atol, scale, c_out, prof_out, y_end, stats):
-    """Integrate one column through the inlet sections, from a bed whose liquid holds
-    c_init and whose solid holds q_init everywhere (a clean bed: zeros; a resin in its
-    counter-ion form: q_init = binding.equilibrium of its regenerant).
-
-    The bed is n finite-volume cells (K = 1) or n DG elements of K nodes (polynomial
-    degree K - 1); ``pm`` is SOLID, PORES, GRM (``nr`` radial shells) or
-    GRM_COLLOCATION (``nr`` radial collocation points); ``nr`` is ignored otherwise;
-    ``rapid`` 1 for binding in rapid equilibrium, 0 for kinetic binding;
-    par[N_PAR, nc] holds the binding rows and k_f, D_p, D_s.
-
-    Section s runs from t_sec[s] to t_sec[s + 1] at interstitial velocity u_sec[s] with an
-    inlet ramped linearly from c_sec[s, :] to c_end[s, :] (equal: piecewise constant;
-    len(t_sec) = n_sections + 1).  Fills c_out[k_t, k] (outlet,
-    mol/m3) at t_out, y_end (final state in the physical layout, n K P values, then the
-    integrated outflows), stats = [accepted, rejected, rhs, jacobians, t reached,
-    factorisations].
-    ``scale`` (n K S + nc, see ``atol_scale``) sets atol per state (atol * scale).
-    prof_out[k, :] holds the n K nodes in the physical layout (n K P values) at t_prof[k]
-    (sorted; may be empty): in-bed profiles.
-
-    Integrator: variable-order (1-5), variable-step numerical differentiation formulas
-    (NDF; Shampine & Reichelt, SIAM J. Sci. Comput. 18 (1997) 1-22) in difference form,
-    with a simplified Newton iteration on the iteration matrix I - h/alpha J, factored
-    node by node (``_factor``) and refactored when h/alpha drifts (``LU_DRIFT``); a step
-    may stop after one iteration when the convergence rate seen on the same factors
-    vouches for it (``RATE_DECAY``); the finite-difference Jacobian (``_jacobian``) is
-    refreshed only when Newton fails.  The local error is tested in the max norm over
-    the states (see ``NEWTON_TOL``).  Each section
-    restarts at order 1 (the inlet jumps); outputs come from the interpolating polynomial.
-    """
+@njit(**BORROW_OPTS)
+def _integrate(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_sec, c_end, t_out,
+               t_prof, rtol, atol, scale, c_out, prof_out, k_out, k_prof, split, dgw, dgD, y, f,
+               d, dy, ypred, psi, wt, yp, Dd, tmp, R, U, RU, y3, wq, phys, c3, c_in, jw, ws,
+               stats):
+    """``run_column``'s integration from t_sec[0] (the bed's state in y, the outputs before
+    it written up to k_out and k_prof) through every section, with the arrays that
+    run_column allocates.  Compiled without numba's reference counting (it allocates
+    nothing): inlined into run_column, the steps' every use of an array of the work
+    tuples or a row of Dd cost an atomic increment and decrement, about 10 % of a small
+    column's run.  Returns the status; stats as run_column."""
     nc = par.shape[1]
     S = states_per_cell(pm, nc, nr, rapid)
     P = physical_per_cell(pm, nc, nr)
-    m = n_shells(pm, nr)
     nn = n * K
     N = nn * S + nc
-    split = particle_split(pm, nr, rapid, par)
-    if K >= 2:
-        dgx, dgw, dgD = lgl(K)
-    else:
-        dgw = np.ones(1)
-        dgD = np.zeros((1, 1))
-    y = np.zeros(N)
-    f = np.zeros(N)
-    d = np.zeros(N)
-    dy = np.zeros(N)
-    ypred = np.zeros(N)
-    psi = np.zeros(N)
-    wt = np.zeros(N)
-    yp = np.zeros(N)
-    Dd = np.zeros((MAX_ORDER + 3, N))
-    tmp = np.zeros((MAX_ORDER + 1, N))
-    R = np.zeros((MAX_ORDER + 1, MAX_ORDER + 1))
-    U = np.zeros((MAX_ORDER + 1, MAX_ORDER + 1))
-    RU = np.zeros((MAX_ORDER + 1, MAX_ORDER + 1))
-    jw, ws = workspace(pm, nc, nr, rapid, n, K, pp[1])
-    y3 = np.zeros(3 * S)
-    wq = np.zeros(MAX_ORDER + 1)
-    phys = np.zeros(P)
-    c3 = np.zeros((3, nc))
+    n_out = t_out.shape[0]
+    n_prof = t_prof.shape[0]
     k_phys = 0  # offset into phys (a variable: a literal 0 would compile a second version)
     # the outlet's bulk liquid is a state (a node's last nc), except for a lumped bed in
     # rapid equilibrium, whose states are totals: then the whole node is interpolated
@@ -1540,28 +1495,9 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
     n_rhs = 0
     n_jac = 0
     n_fac = 0
-    k_out = 0
-    n_out = t_out.shape[0]
     t = t_sec[0]
-    while k_out < n_out and t_out[k_out] <= t:
-        for k in range(nc):
-            c_out[k_out, k] = c_init[k]
-        k_out += 1
-    fill_cells(pm, rapid, nr, nn, eps, pp, c_init, q_init, y)
-    for i in range(nn):
-        for r in range(max(m, 1)):  # Newton guesses of the rapid-equilibrium recovery
-            for k in range(nc):
-                ws[1][i * max(m, 1) + r, k] = c_init[k]
-    k_prof = 0
-    n_prof = t_prof.shape[0]
-    while k_prof < n_prof and t_prof[k_prof] <= t:
-        for i in range(nn):
-            cell_physical(y, i * S, i, code, pm, rapid, nr, eps, pp, par, ws, prof_out[k_prof],
-                          i * P)
-        k_prof += 1
     status = STATUS_OK
     h = 0.0
-    c_in = np.zeros(nc)
     for s in range(t_sec.shape[0] - 1):
         u = u_sec[s]
         t_bound = t_sec[s + 1]
@@ -1760,16 +1696,106 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
             y[i] = Dd[0, i]
         if status != STATUS_OK:
             break
-    for i in range(nn):
-        cell_physical(y, i * S, i, code, pm, rapid, nr, eps, pp, par, ws, y_end, i * P)
-    for k in range(nc):
-        y_end[nn * P + k] = y[nn * S + k]
     stats[0] = n_acc
     stats[1] = n_rej
     stats[2] = n_rhs
     stats[3] = n_jac
     stats[4] = t
     stats[5] = n_fac
+    return status
+
+
+@njit(**JIT_OPTS)
+def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_sec, c_end,
+               c_init, q_init, t_out, t_prof, rtol, atol, scale, c_out, prof_out, y_end, stats):
+    """Integrate one column through the inlet sections, from a bed whose liquid holds
+    c_init and whose solid holds q_init everywhere (a clean bed: zeros; a resin in its
+    counter-ion form: q_init = binding.equilibrium of its regenerant).
+
+    The bed is n finite-volume cells (K = 1) or n DG elements of K nodes (polynomial
+    degree K - 1); ``pm`` is SOLID, PORES, GRM (``nr`` radial shells) or
+    GRM_COLLOCATION (``nr`` radial collocation points); ``nr`` is ignored otherwise;
+    ``rapid`` 1 for binding in rapid equilibrium, 0 for kinetic binding;
+    par[N_PAR, nc] holds the binding rows and k_f, D_p, D_s.
+
+    Section s runs from t_sec[s] to t_sec[s + 1] at interstitial velocity u_sec[s] with an
+    inlet ramped linearly from c_sec[s, :] to c_end[s, :] (equal: piecewise constant;
+    len(t_sec) = n_sections + 1).  Fills c_out[k_t, k] (outlet,
+    mol/m3) at t_out, y_end (final state in the physical layout, n K P values, then the
+    integrated outflows), stats = [accepted, rejected, rhs, jacobians, t reached,
+    factorisations].
+    ``scale`` (n K S + nc, see ``atol_scale``) sets atol per state (atol * scale).
+    prof_out[k, :] holds the n K nodes in the physical layout (n K P values) at t_prof[k]
+    (sorted; may be empty): in-bed profiles.
+
+    Integrator: variable-order (1-5), variable-step numerical differentiation formulas
+    (NDF; Shampine & Reichelt, SIAM J. Sci. Comput. 18 (1997) 1-22) in difference form,
+    with a simplified Newton iteration on the iteration matrix I - h/alpha J, factored
+    node by node (``_factor``) and refactored when h/alpha drifts (``LU_DRIFT``); a step
+    may stop after one iteration when the convergence rate seen on the same factors
+    vouches for it (``RATE_DECAY``); the finite-difference Jacobian (``_jacobian``) is
+    refreshed only when Newton fails.  The local error is tested in the max norm over
+    the states (see ``NEWTON_TOL``).  Each section
+    restarts at order 1 (the inlet jumps); outputs come from the interpolating polynomial.
+    """
+    nc = par.shape[1]
+    S = states_per_cell(pm, nc, nr, rapid)
+    P = physical_per_cell(pm, nc, nr)
+    m = n_shells(pm, nr)
+    nn = n * K
+    N = nn * S + nc
+    split = particle_split(pm, nr, rapid, par)
+    if K >= 2:
+        dgx, dgw, dgD = lgl(K)
+    else:
+        dgw = np.ones(1)
+        dgD = np.zeros((1, 1))
+    y = np.zeros(N)
+    f = np.zeros(N)
+    d = np.zeros(N)
+    dy = np.zeros(N)
+    ypred = np.zeros(N)
+    psi = np.zeros(N)
+    wt = np.zeros(N)
+    yp = np.zeros(N)
+    Dd = np.zeros((MAX_ORDER + 3, N))
+    tmp = np.zeros((MAX_ORDER + 1, N))
+    R = np.zeros((MAX_ORDER + 1, MAX_ORDER + 1))
+    U = np.zeros((MAX_ORDER + 1, MAX_ORDER + 1))
+    RU = np.zeros((MAX_ORDER + 1, MAX_ORDER + 1))
+    jw, ws = workspace(pm, nc, nr, rapid, n, K, pp[1])
+    y3 = np.zeros(3 * S)
+    wq = np.zeros(MAX_ORDER + 1)
+    phys = np.zeros(P)
+    c3 = np.zeros((3, nc))
+    k_out = 0
+    n_out = t_out.shape[0]
+    t = t_sec[0]
+    while k_out < n_out and t_out[k_out] <= t:
+        for k in range(nc):
+            c_out[k_out, k] = c_init[k]
+        k_out += 1
+    fill_cells(pm, rapid, nr, nn, eps, pp, c_init, q_init, y)
+    for i in range(nn):
+        for r in range(max(m, 1)):  # Newton guesses of the rapid-equilibrium recovery
+            for k in range(nc):
+                ws[1][i * max(m, 1) + r, k] = c_init[k]
+    k_prof = 0
+    n_prof = t_prof.shape[0]
+    while k_prof < n_prof and t_prof[k_prof] <= t:
+        for i in range(nn):
+            cell_physical(y, i * S, i, code, pm, rapid, nr, eps, pp, par, ws, prof_out[k_prof],
+                          i * P)
+        k_prof += 1
+    c_in = np.zeros(nc)
+    status = _integrate(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_sec,
+                        c_end, t_out, t_prof, rtol, atol, scale, c_out, prof_out, k_out, k_prof,
+                        split, dgw, dgD, y, f, d, dy, ypred, psi, wt, yp, Dd, tmp, R, U, RU, y3,
+                        wq, phys, c3, c_in, jw, ws, stats)
+    for i in range(nn):
+        cell_physical(y, i * S, i, code, pm, rapid, nr, eps, pp, par, ws, y_end, i * P)
+    for k in range(nc):
+        y_end[nn * P + k] = y[nn * S + k]
     return status
 
 
