@@ -8,17 +8,20 @@ about 8 ne B^3 multiply-adds to factor.  By blocks (Thomas): D'_0 = D_0,
 W_e = D'_e^-1 U_e, D'_e = D_e - L_e W_{e-1}, each D'_e factored with partial pivoting
 inside its block (no pivoting across blocks, which is stable for the diagonally dominant
 I - c J of a column: a block is I minus c times its own element's transport and uptake).
-The factorisation keeps D'_e^-1 and M_e = D'_e^-1 L_e beside W_e, so that a solve is
-three products per element and no substitution:
-    h_e = D'_e^-1 b_e  (every element at once),   g_e = h_e - M_e g_{e-1},
-    x_e = g_e - W_e x_{e+1}.
-A product's rows do not wait on each other, where a triangular substitution's do, and only
-one product per element stands on the forward chain: on the small blocks of a column
-(B = 4 .. 18) the solve is latency-bound, so this is what sets its speed.
+Then g_e = D'_e^-1 (b_e - L_e g_{e-1}) forward and x_e = g_e - W_e x_{e+1} back.
+
+Two forms of the factors, by block size:
+- B <= INVERSE_MAX (one-component columns): D'_e^-1 and M_e = D'_e^-1 L_e are kept
+  beside W_e, so that a solve is three products per element and no substitution,
+      h_e = D'_e^-1 b_e  (every element at once),   g_e = h_e - M_e g_{e-1},
+  with one product per element on the forward chain.  On blocks this small the solve is
+  latency-bound: a product's rows do not wait on each other, a substitution's do.
+- larger blocks keep the LU of D'_e (U's diagonal as its reciprocal) and substitute: the
+  same work per solve, and a third of the factorisation's (no D'^-1, no M_e).
 
 Storage: T[ne B, 4 B], rows e B .. e B + B - 1 hold [D_e | L_e | U_e | .] on entry;
-``blocktri_lu`` overwrites them with [LU of D'_e | M_e | W_e | D'_e^-1], and the solve uses
-the first column of each element's rows (the LU's, no longer needed) as scratch;
+``blocktri_lu`` overwrites them with [LU of D'_e | M_e | W_e | D'_e^-1] (small blocks, whose
+solve uses the LU's first column as scratch) or [LU of D'_e | L_e | W_e | .];
 piv[e B + k] is the row (counted from e B) swapped with k in D'_e.
 """
 from numba import njit
@@ -101,10 +104,14 @@ def dense_inverse_beside(a, n, m, piv):
     return 0
 
 
+INVERSE_MAX = 6  # largest block kept as D'^-1 and M_e (module docstring)
+
+
 @njit(**BORROW_OPTS)
 def blocktri_lu(T, B, ne, piv):
     """Factor T in place (module docstring).  Returns 0, or 1 if a block is singular.
-    Constant-size copies for B = 3 .. 6, as ``blocktri_solve``."""
+    The block sizes of one-component DG columns (B = K = 3 .. 6) get a copy each in which
+    B is a constant: their loops of 3 to 6 unroll."""
     if B == 4:
         return _blocktri_lu(T, 4, ne, piv)
     if B == 5:
@@ -128,19 +135,27 @@ def _blocktri_lu(T, B, ne, piv):
                     if lv != 0.0:
                         for j in range(B):
                             T[r0 + i, j] -= lv * T[r0 - B + m, 2 * B + j]
-        for i in range(B):  # [L_e | U_e | I] -> [M_e | W_e | D'_e^-1]
-            for j in range(B):
-                T[r0 + i, 3 * B + j] = 0.0
-            T[r0 + i, 3 * B + i] = 1.0
-        if dense_lu(T, r0, B, piv) != 0:
-            return 1
-        dense_solve_columns(T, r0, B, piv, B, 3 * B)
+        if B <= INVERSE_MAX:
+            for i in range(B):  # [L_e | U_e | I] -> [M_e | W_e | D'_e^-1]
+                for j in range(B):
+                    T[r0 + i, 3 * B + j] = 0.0
+                T[r0 + i, 3 * B + i] = 1.0
+            if dense_lu(T, r0, B, piv) != 0:
+                return 1
+            dense_solve_columns(T, r0, B, piv, B, 3 * B)
+        else:
+            if dense_lu(T, r0, B, piv) != 0:
+                return 1
+            if e < ne - 1:
+                dense_solve_columns(T, r0, B, piv, 2 * B, B)  # W_e = D'_e^-1 U_e
+            for i in range(B):  # the solve multiplies: no division on its back-substitution
+                T[r0 + i, i] = 1.0 / T[r0 + i, i]
     return 0
 
 
 @njit(**INLINE_OPTS)
-def _blocktri_solve(T, B, ne, b, b0):
-    """``blocktri_solve``'s body; inlined with B a constant its small loops unroll."""
+def _inverse_solve(T, B, ne, b, b0):
+    """``blocktri_solve`` with the factors of a small block: products only."""
     for e in range(ne):  # h_e = D'_e^-1 b_e, b_e parked in column 0 of the element's rows
         r0 = e * B
         o = b0 + r0
@@ -159,7 +174,44 @@ def _blocktri_solve(T, B, ne, b, b0):
             for m in range(B):
                 s -= T[r0 + i, B + m] * b[o - B + m]
             b[o + i] = s
-    for e in range(ne - 2, -1, -1):  # x_e = g_e - W_e x_{e+1}
+    _back(T, B, ne, b, b0)
+
+
+@njit(**INLINE_OPTS)
+def _lu_solve(T, B, ne, piv, b, b0):
+    """``blocktri_solve`` with the LU factors of a large block: substitution."""
+    for e in range(ne):
+        r0 = e * B
+        o = b0 + r0
+        if e > 0:  # b_e - L_e g_{e-1}
+            for i in range(B):
+                s = b[o + i]
+                for m in range(B):
+                    s -= T[r0 + i, B + m] * b[o - B + m]
+                b[o + i] = s
+        for k in range(B):
+            p = piv[r0 + k]
+            if p != k:
+                tmp = b[o + k]
+                b[o + k] = b[o + p]
+                b[o + p] = tmp
+        for i in range(1, B):
+            s = b[o + i]
+            for m in range(i):
+                s -= T[r0 + i, m] * b[o + m]
+            b[o + i] = s
+        for i in range(B - 1, -1, -1):
+            s = b[o + i]
+            for m in range(i + 1, B):
+                s -= T[r0 + i, m] * b[o + m]
+            b[o + i] = s * T[r0 + i, i]
+    _back(T, B, ne, b, b0)
+
+
+@njit(**INLINE_OPTS)
+def _back(T, B, ne, b, b0):
+    """The backward sweep x_e = g_e - W_e x_{e+1}."""
+    for e in range(ne - 2, -1, -1):
         r0 = e * B
         o = b0 + r0
         for i in range(B):
@@ -170,17 +222,19 @@ def _blocktri_solve(T, B, ne, b, b0):
 
 
 @njit(**BORROW_OPTS)
-def blocktri_solve(T, B, ne, b, b0):
-    """Solve the system factored by ``blocktri_lu`` for b[b0:b0 + ne B], in place.  The
-    block sizes of one-component DG columns (B = K = 3 .. 6) get a copy each in which B is
-    a constant: their loops of 3 to 6 unroll, which makes the solve about 3x faster."""
+def blocktri_solve(T, B, ne, piv, b, b0):
+    """Solve the system factored by ``blocktri_lu`` for b[b0:b0 + ne B], in place, with the
+    constant-size copies of ``blocktri_lu`` (about 3x faster than loops of a run-time
+    length on these blocks)."""
     if B == 4:
-        _blocktri_solve(T, 4, ne, b, b0)
+        _inverse_solve(T, 4, ne, b, b0)
     elif B == 5:
-        _blocktri_solve(T, 5, ne, b, b0)
+        _inverse_solve(T, 5, ne, b, b0)
     elif B == 6:
-        _blocktri_solve(T, 6, ne, b, b0)
+        _inverse_solve(T, 6, ne, b, b0)
     elif B == 3:
-        _blocktri_solve(T, 3, ne, b, b0)
+        _inverse_solve(T, 3, ne, b, b0)
+    elif B <= INVERSE_MAX:
+        _inverse_solve(T, B, ne, b, b0)
     else:
-        _blocktri_solve(T, B, ne, b, b0)
+        _lu_solve(T, B, ne, piv, b, b0)

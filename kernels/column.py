@@ -594,13 +594,13 @@ def equilibrium_inverse(code, alpha, beta, w, par, c, q, jac, lu, vec):
 @njit(**INLINE_OPTS)
 def _liquid_of(y, base, alpha, beta, code, par, ws, row, c, q):
     """c and q of the rapid-equilibrium total at y[base:base + nc]; the Newton guess is
-    row ``row`` of the cache ws[1], updated with the root."""
+    row ``row`` of the cache (``workspace``), updated with the root."""
     nc = c.shape[0]
-    cache = ws[1]
+    cache = ws[1][0]
     for k in range(nc):
         c[k] = cache[row, k]
-    ok = equilibrium_inverse(code, alpha, beta, y[base:base + nc], par, c, q, ws[4], ws[5],
-                             ws[3])
+    ok = equilibrium_inverse(code, alpha, beta, y[base:base + nc], par, c, q, ws[3][0],
+                             ws[3][1], ws[2])
     for k in range(nc):
         cache[row, k] = c[k] if ok else 0.0  # a failed solve (NaN) restarts from c = 0
 
@@ -609,27 +609,20 @@ def _liquid_of(y, base, alpha, beta, code, par, ws, row, c, q):
 def _local(y, i0, i1, code, pm, rapid, nr, eps, pp, par, ws, f):
     """The own terms of nodes i0 .. i1 - 1: binding and intraparticle transport (the
     particle rows of f[i S:(i + 1) S]) and the uptake sink of the bulk rows (-F dq/dt, or
-    -F (3/R_p) J); also each node's bulk liquid c into ws[0][i].  A node's terms depend on
-    its own states only.
-
-    ws = (cb (nodes, nc): bulk c per node; cache (nodes mm, nc): Newton guesses of the
-    rapid-equilibrium recovery; sh (2, nc), vec (3, nc), jac (nc, nc), lu (nc, nc):
-    scratch; the transport's tb (nodes, nc), gg (nodes, nc) and fo (nc); then per binding
-    site (row i mm + j: node i, shell j; mm = max(shells, 1)) its liquid CV, loading QV and
-    binding rate RV (nodes mm, nc), per node dq*/dc's diagonal at the bead surface
-    (nodes, nc), and the collocation bead's ``bead_operator`` A and weights W).
-    The binding rates of all rows come from one ``kinetic_rates`` call."""
+    -F (3/R_p) J); also each node's bulk liquid c into cb (``workspace``).  A node's terms
+    depend on its own states only.  The binding rates of all rows come from one
+    ``kinetic_rates`` call."""
     nc = par.shape[1]
     S = states_per_cell(pm, nc, nr, rapid)
     m = n_shells(pm, nr)
     ob = S - nc  # offset of the bulk states in a node
     F = (1.0 - eps) / eps
-    cb = ws[0]
-    jac = ws[4]
-    CV = ws[9]
-    QV = ws[10]
-    RV = ws[11]
-    dqs = ws[12]
+    cb = ws[0][0]
+    dqs = ws[0][3]
+    CV = ws[1][1]
+    QV = ws[1][2]
+    RV = ws[1][3]
+    jac = ws[3][0]
     eps_p = pp[0]
     R = pp[1]
     bs = nc if rapid else 2 * nc  # states per shell
@@ -691,8 +684,8 @@ def _local(y, i0, i1, code, pm, rapid, nr, eps, pp, par, ws, f):
         for k in range(nc):
             cb[i, k] = y[base + ob + k]
         if pm == GRM_COLLOCATION:
-            _collocation(cb, CV, QV, RV, i, r0, base, m, bs, rapid, F, eps_p, R, par, ws[13],
-                         ws[14], f)
+            _collocation(cb, CV, QV, RV, i, r0, base, m, bs, rapid, F, eps_p, R, par, ws[4],
+                         ws[5], f)
             continue
         for k in range(nc):
             kf = par[P_FILM, k]
@@ -883,9 +876,9 @@ def column_rhs(y, c_in, L, u, eps, D, n, K, code, pm, rapid, nr, pp, par, dgw, d
     S = states_per_cell(pm, nc, nr, rapid)
     nn = n * K
     _local(y, 0, nn, code, pm, rapid, nr, eps, pp, par, ws, dydt)
-    tb = ws[6]
-    fo = ws[8]
-    _transport(ws[0], c_in, L, u, D, n, K, dgw, dgD, tb, ws[7], fo)
+    tb = ws[0][1]
+    fo = ws[2][5]
+    _transport(ws[0][0], c_in, L, u, D, n, K, dgw, dgD, tb, ws[0][2], fo)
     for i in range(nn):
         for k in range(nc):
             dydt[i * S + S - nc + k] += tb[i, k]
@@ -935,7 +928,7 @@ def _jacobian(y, c_in, L, u, eps, D, n, K, code, pm, rapid, nr, pp, par, dgw, dg
     Sp = S - nc
     nn = n * K
     klb, kub = bulk_band(nc, K)
-    cb = ws[0]
+    cb = ws[0][0]
     jbb[:, :] = 0.0
     jout[:, :] = 0.0
     for x in range(y.shape[0]):
@@ -944,9 +937,9 @@ def _jacobian(y, c_in, L, u, eps, D, n, K, code, pm, rapid, nr, pp, par, dgw, dg
     for i in range(nn):
         for k in range(nc):
             cbp[i, k] = cb[i, k]
-    tb0 = ws[6]
-    fo0 = ws[8]
-    _transport(cbp, c_in, L, u, D, n, K, dgw, dgD, tb0, ws[7], fo0)
+    tb0 = ws[0][1]
+    fo0 = ws[2][5]
+    _transport(cbp, c_in, L, u, D, n, K, dgw, dgD, tb0, ws[0][2], fo0)
     # local part: state o of every node perturbed at once (a node's terms see only its own)
     if not (pm == SOLID and rapid):
         for o in range(S):
@@ -976,7 +969,7 @@ def _jacobian(y, c_in, L, u, eps, D, n, K, code, pm, rapid, nr, pp, par, dgw, dg
     stride = 4 if K == 1 else 3 * K
     mm = max(n_shells(pm, nr), 1)
     F = (1.0 - eps) / eps
-    sh = ws[2]
+    sh = ws[2][3:5]
     for k in range(nc):
         for g in range(min(stride, nn)):
             for j in range(g, nn, stride):
@@ -988,7 +981,7 @@ def _jacobian(y, c_in, L, u, eps, D, n, K, code, pm, rapid, nr, pp, par, dgw, dg
                         cbp[j, k2] = sh[0, k2]
                 else:
                     cbp[j, k] = yp[j * S + Sp + k]
-            _transport(cbp, c_in, L, u, D, n, K, dgw, dgD, tbp, ws[7], fop)
+            _transport(cbp, c_in, L, u, D, n, K, dgw, dgD, tbp, ws[0][2], fop)
             for j in range(g, nn, stride):
                 dj = yp[j * S + Sp + k] - y[j * S + Sp + k]
                 yp[j * S + Sp + k] = y[j * S + Sp + k]
@@ -1278,13 +1271,11 @@ def _nodes_from_bulk(nn, Sp, nc, X, rb, b):
     S = Sp + nc
     for i in range(nn):
         base = i * S
-        for k in range(nc):
-            b[base + Sp + k] = rb[i * nc + k]
-        for r in range(Sp):
-            s = 0.0
-            for k in range(nc):
-                s += X[i, r, k] * rb[i * nc + k]
-            b[base + r] -= s
+        for k in range(nc):  # column by column: the loop over the Sp particle rows is long
+            xk = rb[i * nc + k]
+            b[base + Sp + k] = xk
+            for r in range(Sp):
+                b[base + r] -= X[i, r, k] * xk
 
 
 @njit(**BORROW_OPTS)
@@ -1337,7 +1328,7 @@ def _lsolve(c, pm, nc, nr, rapid, K, split, jw, b):
     if K == 1:
         band_solve(abb, klb, kub, pivb, 0, nn * nc, rb, 0)
     else:
-        blocktri_solve(abb, K * nc, nn // K, rb, 0)
+        blocktri_solve(abb, K * nc, nn // K, pivb, rb, 0)
     _from_bulk(nn, Sp, nc, X, rb, b)
     for k in range(nc):
         s = b[nn * S + k]
@@ -1441,7 +1432,15 @@ def workspace(pm, nc, nr, rapid, n, K, R):
     jw, the Jacobian blocks and factors (``_jacobian``, ``_factor``, ``_lsolve``): Jpp,
     Jpb, Jbp, Jbb, Jout; the factors app, pivp, X, abb, pivb; scratch f0, fp, yp, cbp, tbp,
     fop, col, rb, sq (the nodes' particle blocks lie one after another in rows); and ws,
-    the right-hand side's (``_local``)."""
+    the right-hand side's, grouped by shape into a few arrays (a compiled call passes each
+    array as seven to eleven words: ``_local`` with fifteen cost more than its work on a
+    small bed): ws[0] (4, nodes, nc) per node: the bulk liquid cb, the transport's tb and
+    gg, dq*/dc's diagonal at the bead surface; ws[1] (4, sites, nc) per binding site (row
+    i mm + j: node i, shell j; mm = max(shells, 1)): the Newton guesses of the
+    rapid-equilibrium recovery, the liquid CV, the loading QV and the binding rate RV;
+    ws[2] (6, nc): three rows of scratch for ``equilibrium_inverse``, two for the Jacobian's
+    c and q, the outflux fo; ws[3] (2, nc, nc): a Jacobian and its LU (scratch); ws[4],
+    ws[5]: the collocation bead's ``bead_operator`` A and weights W."""
     S = states_per_cell(pm, nc, nr, rapid)
     Sp = S - nc
     m = n_shells(pm, nr)
@@ -1460,10 +1459,8 @@ def workspace(pm, nc, nr, rapid, n, K, R):
     sites = nn * max(m, 1)  # binding sites: a node's bulk (SOLID) or its shells
     rA, rW = (bead_operator(m, R) if pm == GRM_COLLOCATION  # only read on collocation
               else (np.zeros((1, 1)), np.ones(1)))
-    ws = (np.zeros((nn, nc)), np.zeros((sites, nc)), np.zeros((2, nc)), np.zeros((3, nc)),
-          np.zeros((nc, nc)), np.zeros((nc, nc)), np.zeros((nn, nc)), np.zeros((nn, nc)),
-          np.zeros(nc), np.zeros((sites, nc)), np.zeros((sites, nc)), np.zeros((sites, nc)),
-          np.zeros((nn, nc)), rA, rW)
+    ws = (np.zeros((4, nn, nc)), np.zeros((4, sites, nc)), np.zeros((6, nc)),
+          np.zeros((2, nc, nc)), rA, rW)
     return jw, ws
 
 
@@ -1779,7 +1776,7 @@ def run_column(L, u_sec, eps, D, n, K, code, pm, rapid, nr, pp, par, t_sec, c_se
     for i in range(nn):
         for r in range(max(m, 1)):  # Newton guesses of the rapid-equilibrium recovery
             for k in range(nc):
-                ws[1][i * max(m, 1) + r, k] = c_init[k]
+                ws[1][0, i * max(m, 1) + r, k] = c_init[k]
     k_prof = 0
     n_prof = t_prof.shape[0]
     while k_prof < n_prof and t_prof[k_prof] <= t:

@@ -34,7 +34,7 @@ def _block_system(B, ne, seed, sparse_lower=True):
     return T, A
 
 
-@pytest.mark.parametrize("B, ne", [(1, 5), (5, 1), (5, 2), (15, 6), (10, 9)])
+@pytest.mark.parametrize("B, ne", [(1, 5), (2, 4), (5, 1), (5, 2), (6, 3), (15, 6), (10, 9)])
 def test_blocktri_solves_like_numpy(B, ne):
     T, A = _block_system(B, ne, seed=B * 100 + ne)
     b = np.random.default_rng(7).normal(size=ne * B)
@@ -42,7 +42,7 @@ def test_blocktri_solves_like_numpy(B, ne):
     piv = np.zeros(ne * B, np.int64)
     assert bt.blocktri_lu(T, B, ne, piv) == 0
     x = np.concatenate([np.zeros(3), b])  # an offset into b, as the solver uses it
-    bt.blocktri_solve(T, B, ne, x, 3)
+    bt.blocktri_solve(T, B, ne, piv, x, 3)
     assert np.max(np.abs(x[3:] - x_ref)) < 1e-11 * np.max(np.abs(x_ref))
     assert B == 1 or np.any(piv != np.arange(ne * B) % B)  # the blocks did need pivoting
 
