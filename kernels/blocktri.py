@@ -123,7 +123,7 @@ def blocktri_lu(T, B, ne, piv):
     return _blocktri_lu(T, B, ne, piv)
 
 
-@njit(**INLINE_OPTS)
+@njit(**BORROW_OPTS)
 def _blocktri_lu(T, B, ne, piv):
     """``blocktri_lu``'s body."""
     for e in range(ne):
@@ -153,7 +153,7 @@ def _blocktri_lu(T, B, ne, piv):
     return 0
 
 
-@njit(**INLINE_OPTS)
+@njit(**BORROW_OPTS)
 def _inverse_solve(T, B, ne, b, b0):
     """``blocktri_solve`` with the factors of a small block: products only."""
     for e in range(ne):  # h_e = D'_e^-1 b_e, b_e parked in column 0 of the element's rows
@@ -177,7 +177,7 @@ def _inverse_solve(T, B, ne, b, b0):
     _back(T, B, ne, b, b0)
 
 
-@njit(**INLINE_OPTS)
+@njit(**BORROW_OPTS)
 def _lu_solve(T, B, ne, piv, b, b0):
     """``blocktri_solve`` with the LU factors of a large block: substitution."""
     for e in range(ne):
@@ -208,7 +208,7 @@ def _lu_solve(T, B, ne, piv, b, b0):
     _back(T, B, ne, b, b0)
 
 
-@njit(**INLINE_OPTS)
+@njit(**BORROW_OPTS)
 def _back(T, B, ne, b, b0):
     """The backward sweep x_e = g_e - W_e x_{e+1}."""
     for e in range(ne - 2, -1, -1):

@@ -607,6 +607,12 @@ def _liquid_of(y, base, alpha, beta, code, par, ws, row, c, q):
 
 @njit(**BORROW_OPTS)
 def _local(y, i0, i1, code, pm, rapid, nr, eps, pp, par, ws, f):
+    """``_local_terms`` as a compiled call (the Jacobian's and the outputs' copy)."""
+    _local_terms(y, i0, i1, code, pm, rapid, nr, eps, pp, par, ws, f)
+
+
+@njit(**INLINE_OPTS)
+def _local_terms(y, i0, i1, code, pm, rapid, nr, eps, pp, par, ws, f):
     """The own terms of nodes i0 .. i1 - 1: binding and intraparticle transport (the
     particle rows of f[i S:(i + 1) S]) and the uptake sink of the bulk rows (-F dq/dt, or
     -F (3/R_p) J); also each node's bulk liquid c into cb (``workspace``).  A node's terms
@@ -762,7 +768,7 @@ def _collocation(cb, CV, QV, RV, i, r0, base, m, bs, rapid, F, eps_p, R, par, rA
             _bead_rates(f, base + j * bs, nc, k, rapid, div_p, Ds * ss, RV[r0 + j, k], eps_p)
 
 
-@njit(**INLINE_OPTS)
+@njit(**BORROW_OPTS)
 def _fv_transport(cb, c_in, L, u, D, n, tb, fo):
     """``_transport`` on n finite-volume cells."""
     nc = cb.shape[1]
@@ -788,7 +794,7 @@ def _fv_transport(cb, c_in, L, u, D, n, tb, fo):
             flux_in = flux_out
 
 
-@njit(**INLINE_OPTS)
+@njit(**BORROW_OPTS)
 def _dg_transport(cb, c_in, L, u, D, n, K, dgw, dgD, tb, gg, fo):
     """``_transport`` on n DG elements of K nodes."""
     nc = cb.shape[1]
@@ -875,7 +881,8 @@ def column_rhs(y, c_in, L, u, eps, D, n, K, code, pm, rapid, nr, pp, par, dgw, d
     nc = par.shape[1]
     S = states_per_cell(pm, nc, nr, rapid)
     nn = n * K
-    _local(y, 0, nn, code, pm, rapid, nr, eps, pp, par, ws, dydt)
+    # inlined: the call passes about 100 words of arguments, more than the work on a small bed
+    _local_terms(y, 0, nn, code, pm, rapid, nr, eps, pp, par, ws, dydt)
     tb = ws[0][1]
     fo = ws[2][5]
     _transport(ws[0][0], c_in, L, u, D, n, K, dgw, dgD, tb, ws[0][2], fo)
@@ -1094,7 +1101,7 @@ def _schur_node(c, i, Sp, nc, K, klb, jbp, X, abb):
             abb[i * nc + k, k2 - k + klb if K == 1 else (i % K) * nc + k2] += c * s
 
 
-@njit(**INLINE_OPTS)
+@njit(**BORROW_OPTS)
 def _dense_nodes(c, nn, Sp, nc, K, klb, jpp, jpb, jbp, app, pivp, X, sq, abb):
     """Every node's dense particle block A = I - c Jpp: [A | I | -c Jpb] -> [LU | A^-1 | X]
     (``dense_inverse_beside``), A^-1 into the node's rows of app, X, and the Schur term."""
@@ -1239,7 +1246,7 @@ def _solve_split(nn, nc, Sp, S, app, col, b):
                 b[base + oc + nc + r] = s
 
 
-@njit(**INLINE_OPTS)
+@njit(**BORROW_OPTS)
 def _nodes_to_bulk(c, nn, Sp, nc, band, klp, kup, app, pivp, jbp, col, rb, b):
     """Every node's particle rows b_p <- A^-1 b_p (a product with the kept inverse, whose
     rows do not wait on each other as a substitution's do; ``band``: GRM shells' banded LU;
@@ -1265,7 +1272,7 @@ def _nodes_to_bulk(c, nn, Sp, nc, band, klp, kup, app, pivp, jbp, col, rb, b):
             rb[i * nc + k] = s
 
 
-@njit(**INLINE_OPTS)
+@njit(**BORROW_OPTS)
 def _nodes_from_bulk(nn, Sp, nc, X, rb, b):
     """Back-substitution of the bulk solution rb: x_b = rb, x_p = A^-1 b_p - X x_b."""
     S = Sp + nc
