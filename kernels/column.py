@@ -860,16 +860,15 @@ def _transport(cb, c_in, L, u, D, n, K, dgw, dgD, tb, gg, fo):
     exact (spectral) for smooth solutions."""
     if K == 1:
         _fv_transport(cb, c_in, L, u, D, n, tb, fo)
-    # the element degrees most used (2 - 5) get a copy each in which K is a constant: the
-    # element's K x K products unroll (2-3x faster than loops of a run-time length)
+    # the element degrees most used (3 - 5) get a copy each in which K is a constant (a call
+    # with a literal argument is compiled for that value): the element's K x K products
+    # unroll, 2-3x faster than loops of a run-time length
     elif K == 5:
         _dg_transport(cb, c_in, L, u, D, n, 5, dgw, dgD, tb, gg, fo)
     elif K == 4:
         _dg_transport(cb, c_in, L, u, D, n, 4, dgw, dgD, tb, gg, fo)
     elif K == 6:
         _dg_transport(cb, c_in, L, u, D, n, 6, dgw, dgD, tb, gg, fo)
-    elif K == 3:
-        _dg_transport(cb, c_in, L, u, D, n, 3, dgw, dgD, tb, gg, fo)
     else:
         _dg_transport(cb, c_in, L, u, D, n, K, dgw, dgD, tb, gg, fo)
 
@@ -1042,30 +1041,30 @@ def _factor(c, pm, nc, nr, rapid, K, split, jw):
     klb, kub = bulk_band(nc, K)
     B = K * nc  # a DG element's bulk states
     _bulk_matrix(c, nn * nc, K, B, klb, kub, jbb, abb)
-    if Sp > 0 and not split and particle_dense(pm, nc, nr, rapid):
+    if Sp > 0 and split:
+        if _factor_split_nodes(c, nn, nc, K, klb, jpp, jpb, jbp, app, pivp, X, sq, abb) != 0:
+            return 1
+    elif Sp > 0 and particle_dense(pm, nc, nr, rapid):
         if _factor_dense(c, nn, Sp, nc, K, klb, jpp, jpb, jbp, app, pivp, X, sq, abb) != 0:
             return 1
-    elif Sp > 0:
+    elif Sp > 0:  # GRM shells: banded particle blocks
         for i in range(nn):
             r0 = i * Sp
-            if split:
-                if _factor_split(c, i, nc, jpp, jpb, app, pivp, X, sq) != 0:
-                    return 1
-            else:  # app, pivp: the nodes' Sp-row band matrices one after another
+            # app, pivp: the nodes' Sp-row band matrices one after another
+            for r in range(Sp):
+                for x in range(app.shape[1]):
+                    app[r0 + r, x] = 0.0
+                for cc in range(max(0, r - klp), min(Sp, r + kup + 1)):
+                    app[r0 + r, cc - r + klp] = -c * jpp[r0 + r, cc]
+                app[r0 + r, klp] += 1.0
+            if band_lu(app, klp, kup, pivp, r0, Sp) != 0:
+                return 1
+            for k in range(nc):
                 for r in range(Sp):
-                    for x in range(app.shape[1]):
-                        app[r0 + r, x] = 0.0
-                    for cc in range(max(0, r - klp), min(Sp, r + kup + 1)):
-                        app[r0 + r, cc - r + klp] = -c * jpp[r0 + r, cc]
-                    app[r0 + r, klp] += 1.0
-                if band_lu(app, klp, kup, pivp, r0, Sp) != 0:
-                    return 1
-                for k in range(nc):
-                    for r in range(Sp):
-                        col[r] = -c * jpb[r0 + r, k]
-                    band_solve(app, klp, kup, pivp, r0, Sp, col, 0)
-                    for r in range(Sp):
-                        X[i, r, k] = col[r]
+                    col[r] = -c * jpb[r0 + r, k]
+                band_solve(app, klp, kup, pivp, r0, Sp, col, 0)
+                for r in range(Sp):
+                    X[i, r, k] = col[r]
             _schur_node(c, i, Sp, nc, K, klb, jbp, X, abb)
     if K == 1:
         return 0 if band_lu(abb, klb, kub, pivb, 0, nn * nc) == 0 else 1
@@ -1126,16 +1125,29 @@ def _dense_nodes(c, nn, Sp, nc, K, klb, jpp, jpb, jbp, app, pivp, X, sq, abb):
 
 @njit(**BORROW_OPTS)
 def _factor_dense(c, nn, Sp, nc, K, klb, jpp, jpb, jbp, app, pivp, X, sq, abb):
-    """``_dense_nodes``, with constant-size copies for the one-component lumped beds (as
-    ``_to_bulk``).  Returns 0, or 1 if a block is singular."""
+    """``_dense_nodes``, with the constant-size copies of ``_to_bulk``.  Returns 0, or 1 if
+    a block is singular."""
     if nc == 1 and Sp == 1:
         return _dense_nodes(c, nn, 1, 1, K, klb, jpp, jpb, jbp, app, pivp, X, sq, abb)
     if nc == 1 and Sp == 2:
         return _dense_nodes(c, nn, 2, 1, K, klb, jpp, jpb, jbp, app, pivp, X, sq, abb)
+    if nc == 3 and Sp == 6:
+        return _dense_nodes(c, nn, 6, 3, K, klb, jpp, jpb, jbp, app, pivp, X, sq, abb)
     return _dense_nodes(c, nn, Sp, nc, K, klb, jpp, jpb, jbp, app, pivp, X, sq, abb)
 
 
 @njit(**BORROW_OPTS)
+def _factor_split_nodes(c, nn, nc, K, klb, jpp, jpb, jbp, app, pivp, X, sq, abb):
+    """Every node's ``_factor_split`` and Schur term."""
+    Sp = X.shape[1]
+    for i in range(nn):
+        if _factor_split(c, i, nc, jpp, jpb, app, pivp, X, sq) != 0:
+            return 1
+        _schur_node(c, i, Sp, nc, K, klb, jbp, X, abb)
+    return 0
+
+
+@njit(**INLINE_OPTS)
 def _factor_split(c, i, nc, jpp, jpb, app, pivp, X, sq):
     """Node i's particle block A = I - c Jpp with its loadings eliminated point by point
     (``particle_split``).  States per point j: pore liquid (C) then loadings (Q), nc each.
@@ -1208,6 +1220,16 @@ def _factor_split(c, i, nc, jpp, jpb, app, pivp, X, sq):
 
 @njit(**BORROW_OPTS)
 def _solve_split(nn, nc, Sp, S, app, col, b):
+    """``_solve_nodes_split`` with a copy in which nc = 3 is a constant (the point blocks'
+    nc x nc loops unroll; as ``_to_bulk``)."""
+    if nc == 3:
+        _solve_nodes_split(nn, 3, Sp, S, app, col, b)
+    else:
+        _solve_nodes_split(nn, nc, Sp, S, app, col, b)
+
+
+@njit(**BORROW_OPTS)
+def _solve_nodes_split(nn, nc, Sp, S, app, col, b):
     """Every node's particle rows b[i S:i S + Sp] <- A^-1 b with the factors of
     ``_factor_split``: b'_Q = P b_Q, b'_C = b_C - A_CQ b'_Q (per point), x_C = S^-1 b'_C,
     x_Q = b'_Q - W x_C.  Scratch col: b'_C in its first m nc slots, b'_Q in the next."""
@@ -1287,13 +1309,16 @@ def _nodes_from_bulk(nn, Sp, nc, X, rb, b):
 
 @njit(**BORROW_OPTS)
 def _to_bulk(c, nn, Sp, nc, band, klp, kup, app, pivp, jbp, col, rb, b):
-    """``_nodes_to_bulk``; the one-component lumped beds (Sp = 1 or 2, nc = 1) get a copy
-    each in which the sizes are constants, so that their loops of one or two unroll (the
-    loop overhead was most of the work: 2-3x faster)."""
+    """``_nodes_to_bulk``; the lumped beds of one and three components (kinetic: Sp = 1 or
+    2 nc) get a copy each in which the sizes are constants (numba compiles a call with
+    literal arguments for those values), so that their short loops unroll: the loop
+    overhead was most of the work (2-3x faster)."""
     if not band and nc == 1 and Sp == 1:
         _nodes_to_bulk(c, nn, 1, 1, False, klp, kup, app, pivp, jbp, col, rb, b)
     elif not band and nc == 1 and Sp == 2:
         _nodes_to_bulk(c, nn, 2, 1, False, klp, kup, app, pivp, jbp, col, rb, b)
+    elif not band and nc == 3 and Sp == 6:
+        _nodes_to_bulk(c, nn, 6, 3, False, klp, kup, app, pivp, jbp, col, rb, b)
     else:
         _nodes_to_bulk(c, nn, Sp, nc, band, klp, kup, app, pivp, jbp, col, rb, b)
 
@@ -1305,6 +1330,8 @@ def _from_bulk(nn, Sp, nc, X, rb, b):
         _nodes_from_bulk(nn, 1, 1, X, rb, b)
     elif nc == 1 and Sp == 2:
         _nodes_from_bulk(nn, 2, 1, X, rb, b)
+    elif nc == 3 and Sp == 6:
+        _nodes_from_bulk(nn, 6, 3, X, rb, b)
     else:
         _nodes_from_bulk(nn, Sp, nc, X, rb, b)
 
