@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from numba.core import event as numba_event
 
 from .config import ConfigError, Issue, load_scenario
 from .results import Results, ResultsFileError, load, save
@@ -417,12 +418,52 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class CompileNotice(numba_event.Listener):
+    """Says on ``stream`` when numba starts compiling kernels, and (``report``) how many it
+    compiled and in how long.  numba compiles only on a cache miss, the first run after an
+    install or upgrade (the column kernel takes one to two minutes on a small machine), so
+    without this line such a run would sit silent.  Kernels compiled inside another are
+    counted with it."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.depth = 0
+        self.t0 = 0.0
+        self.seconds = 0.0
+        self.kernels = 0
+
+    def on_start(self, event):
+        if self.depth == 0:
+            if self.kernels == 0:
+                print("leachsim: compiling numba kernels (first run after an install or upgrade; "
+                      "cached for later runs) ...", file=self.stream, flush=True)
+            self.t0 = time.perf_counter()
+        self.depth += 1
+
+    def on_end(self, event):
+        self.depth -= 1
+        if self.depth == 0:
+            self.seconds += time.perf_counter() - self.t0
+            self.kernels += 1
+
+    def report(self):
+        if self.kernels:
+            print(f"leachsim: compiled {self.kernels} numba kernel{'s' if self.kernels > 1 else ''}"
+                  f" in {self.seconds:.0f} s", file=self.stream, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from .leaching import SolverError
 
+    notice = CompileNotice(sys.stderr)
     try:
-        return args.func(args)
+        if getattr(args, "quiet", False):
+            return args.func(args)
+        with numba_event.install_listener("numba:compile", notice):
+            status = args.func(args)
+        notice.report()
+        return status
     except ConfigError as exc:
         print(f"leachsim: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

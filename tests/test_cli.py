@@ -117,3 +117,37 @@ def test_column_scenario_through_the_cli(tmp_path, capsys):
                     "column_cobalt_tea_leaves_breakthrough_time.png",
                     "column_cobalt_tea_leaves_profiles.png"]
     assert all((tmp_path / "figs" / p).stat().st_size > 10_000 for p in pngs)
+
+
+def test_compilation_is_announced_and_timed(capsys):
+    """A cache miss is announced on stderr once, however many kernels compile; the report
+    counts the kernels called from outside compiled code; a call of a compiled kernel says
+    nothing."""
+    from numba import njit
+    from numba.core import event
+
+    from leachsim.cli import CompileNotice
+
+    @njit
+    def inner(x):
+        return x + 1.0
+
+    @njit
+    def outer(x):
+        return inner(x) * 2.0
+
+    @njit
+    def other(x):
+        return x - 1.0
+
+    notice = CompileNotice(sys.stderr)
+    with event.install_listener("numba:compile", notice):
+        assert outer(1.0) == 4.0 and other(1.0) == 0.0
+        first = capsys.readouterr().err
+        notice.report()
+        report = capsys.readouterr().err
+        assert outer(2.0) == 6.0 and other(3.0) == 2.0
+        again = capsys.readouterr().err
+    assert first.count("compiling numba kernels") == 1 and first.count("\n") == 1
+    assert report.startswith("leachsim: compiled 2 numba kernels in ")
+    assert again == ""
