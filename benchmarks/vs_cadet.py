@@ -1,7 +1,7 @@
 """leachsim's column solver against CADET-Core: agreement, cost at equal accuracy, throughput.
 
     bash benchmarks/setup_cadet.sh              # once: CADET-Core + CADET-Python into benchmarks/.cadet
-    python benchmarks/vs_cadet.py               # full run (several minutes on 2 cores)
+    python benchmarks/vs_cadet.py               # full run (about 18 minutes on 2 cores)
     python benchmarks/vs_cadet.py --quick       # smoke run (about 2 minutes)
 
 See the "vs_cadet.py" section of benchmarks/README.md for what is measured and how.
