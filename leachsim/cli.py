@@ -456,10 +456,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from .leaching import SolverError
 
-    notice = CompileNotice(sys.stderr)
     try:
         if getattr(args, "quiet", False):
             return args.func(args)
+        notice = CompileNotice(sys.stderr)
         with numba_event.install_listener("numba:compile", notice):
             status = args.func(args)
         notice.report()
